@@ -1,0 +1,94 @@
+// The configuration file: what a user declares (server, database, channels, monitors), loaded
+// from YAML with every value checked. Loading is all-or-nothing: either a complete `config` or
+// the list of every error, each naming file:line:column and the field's path, e.g.
+//   config.yaml:14:27: monitors[2].config.expected_interval: must be a positive duration, got -5
+// This folder does no other I/O than reading the file and the environment (for ${VAR}).
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace uptime::config {
+
+struct server_settings {
+  std::string host = "0.0.0.0";
+  std::uint16_t port = 5000;           // 0 = let the OS choose (tests)
+  std::string base_url;                // "" = derived from host and port, see public_base_url()
+  std::size_t max_body_bytes = 100 * 1024;
+  std::size_t max_connections = 10000;
+  std::chrono::seconds header_timeout{10};  // to receive a request's header once it has begun
+  std::chrono::seconds idle_timeout{60};    // a keep-alive connection with no request is closed
+};
+
+struct database_settings {
+  std::filesystem::path path;          // absolute: resolved against the config file's folder
+  int retention_days = 30;             // check_results / state_changes older than this are pruned
+  int max_check_results = 10000;       // per monitor
+  int push_history_per_monitor = 100;  // newest N pushes kept per monitor (1..1000000)
+  std::chrono::milliseconds busy_timeout{5000};
+  std::string synchronous = "normal";  // "normal" or "full"
+};
+
+enum class alert_event { down, up };
+
+struct monitor_settings {
+  std::string name;
+  std::string type = "push";
+  bool enabled = true;
+  std::string group;
+  std::chrono::seconds interval{0};           // periodic check period; 0 = default_interval
+  std::chrono::seconds expected_interval{0};  // resolved: config.expected_interval, else interval, else default_interval
+  std::chrono::seconds grace_period{0};
+  bool require_payload = false;
+  std::vector<std::string> notifications;     // channel names, each defined under notifications:
+  std::vector<alert_event> alert_on{alert_event::down, alert_event::up};
+  int line = 0;                               // 1-based line of the entry, for messages
+};
+
+// A named notification channel. Its fields are kept as text (after ${VAR} substitution) and
+// validated by the notifications module; here only `type` is required.
+struct channel_settings {
+  std::string name;
+  std::string type;
+  std::map<std::string, std::string> fields;  // scalar fields; lists joined with ","
+  int line = 0;
+};
+
+struct config {
+  std::filesystem::path file;  // the file this came from (absolute)
+  server_settings server;
+  database_settings database;
+  std::chrono::seconds default_interval{60};
+  std::map<std::string, channel_settings> notifications;
+  std::vector<monitor_settings> monitors;  // in file order; names are unique
+
+  // base_url if set (without a trailing '/'), else "http://<host>:<port>" with a wildcard
+  // host (0.0.0.0, ::, empty) shown as "localhost".
+  std::string public_base_url() const;
+};
+
+// Looks up an environment variable; injectable for tests.
+using env_lookup = std::function<std::optional<std::string>(std::string_view)>;
+env_lookup process_environment();
+
+struct load_result {
+  std::optional<config> value;      // set iff errors is empty
+  std::vector<std::string> errors;  // every problem found, in file order
+};
+
+load_result load_file(const std::filesystem::path& file, const env_lookup& env = process_environment());
+
+// Parses `yaml` as if it were the contents of `file` (used for messages and to resolve
+// database.path); does not read `file`.
+load_result load_string(std::string_view yaml, const std::filesystem::path& file,
+                        const env_lookup& env = process_environment());
+
+}  // namespace uptime::config

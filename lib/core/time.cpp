@@ -1,0 +1,60 @@
+// ISO-8601 formatting and parsing for utc_time (see time.hpp).
+#include "core/time.hpp"
+
+#include <charconv>
+#include <cstdio>
+
+namespace uptime::core {
+
+std::string format_iso(utc_time t) {
+  const auto secs = std::chrono::floor<seconds>(t);
+  const auto day = std::chrono::floor<std::chrono::days>(secs);
+  const std::chrono::year_month_day ymd{day};
+  const std::chrono::hh_mm_ss hms{secs - day};
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02dZ", int(ymd.year()),
+                unsigned(ymd.month()), unsigned(ymd.day()), int(hms.hours().count()),
+                int(hms.minutes().count()), int(hms.seconds().count()));
+  return buf;
+}
+
+namespace {
+bool read_int(std::string_view s, std::size_t pos, std::size_t len, int& out) {
+  if (pos + len > s.size()) return false;
+  for (std::size_t i = pos; i < pos + len; ++i)
+    if (s[i] < '0' || s[i] > '9') return false;
+  std::from_chars(s.data() + pos, s.data() + pos + len, out);
+  return true;
+}
+}  // namespace
+
+std::optional<utc_time> parse_iso(std::string_view s) {
+  int y, mo, d, h, mi, se;
+  if (s.size() < 19 || !read_int(s, 0, 4, y) || s[4] != '-' || !read_int(s, 5, 2, mo) ||
+      s[7] != '-' || !read_int(s, 8, 2, d) || (s[10] != 'T' && s[10] != ' ') ||
+      !read_int(s, 11, 2, h) || s[13] != ':' || !read_int(s, 14, 2, mi) || s[16] != ':' ||
+      !read_int(s, 17, 2, se))
+    return std::nullopt;
+  std::size_t pos = 19;
+  int millis = 0;
+  if (pos < s.size() && s[pos] == '.') {
+    ++pos;
+    int digits = 0;
+    while (pos < s.size() && s[pos] >= '0' && s[pos] <= '9') {
+      if (digits < 3) millis = millis * 10 + (s[pos] - '0');
+      ++digits;
+      ++pos;
+    }
+    if (digits == 0) return std::nullopt;
+    for (int i = digits; i < 3; ++i) millis *= 10;
+  }
+  const std::string_view rest = s.substr(pos);
+  if (!(rest.empty() || rest == "Z" || rest == "+00:00")) return std::nullopt;
+  const std::chrono::year_month_day ymd{std::chrono::year{y}, std::chrono::month(unsigned(mo)),
+                                        std::chrono::day(unsigned(d))};
+  if (!ymd.ok() || h > 23 || mi > 59 || se > 60) return std::nullopt;
+  return utc_time{std::chrono::sys_days{ymd}} + std::chrono::hours{h} +
+         std::chrono::minutes{mi} + seconds{se} + std::chrono::milliseconds{millis};
+}
+
+}  // namespace uptime::core

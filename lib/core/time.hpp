@@ -1,0 +1,27 @@
+// Wall-clock instants (UTC) as the core sees them, and their ISO-8601 text form.
+// Steady (timer) time is a different type on purpose: core/ never reads a clock; the shell
+// reads it once per event and passes `utc_time` in.
+#pragma once
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace uptime::core {
+
+using utc_time = std::chrono::sys_time<std::chrono::milliseconds>;
+using std::chrono::seconds;
+
+// "2025-01-15T10:30:00Z": UTC, whole seconds (the fraction is dropped, never rounded up).
+std::string format_iso(utc_time t);
+
+// Parses what format_iso writes, and also a fraction ("…:00.250Z"), a "+00:00" suffix and
+// SQLite's "YYYY-MM-DD HH:MM:SS" (taken as UTC). nullopt for anything else.
+std::optional<utc_time> parse_iso(std::string_view text);
+
+// The instant a push received at `now` is recorded at: whole seconds, so the deadline we
+// report (`next_expected_by`) is exactly the one we enforce.
+inline utc_time floor_to_second(utc_time t) { return std::chrono::floor<seconds>(t); }
+
+}  // namespace uptime::core
