@@ -1,0 +1,21 @@
+// The subcommands of the uptime-monitor binary, each returning the process exit code.
+#pragma once
+
+#include <filesystem>
+#include <iosfwd>
+
+namespace uptime::app {
+
+// Runs the server on the config file until SIGTERM/SIGINT.
+int serve_command(const std::filesystem::path& config_file);
+
+// Validates the config file: prints a summary and exits 0, or every error and exits 2.
+int check_config_command(const std::filesystem::path& config_file, std::ostream& out,
+                         std::ostream& err);
+
+// Prints the monitors table (id, name, group, status, last push, next deadline, push URL)
+// from the database the config file names.
+int monitors_command(const std::filesystem::path& config_file, std::ostream& out,
+                     std::ostream& err);
+
+}  // namespace uptime::app

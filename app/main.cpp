@@ -1,0 +1,41 @@
+// uptime-monitor's command line: serve, check-config, monitors (CLI11). Parsing only; the
+// work is in commands.cpp and lib/.
+#include <CLI/CLI.hpp>
+#include <spdlog/spdlog.h>
+
+#include <iostream>
+
+#include "commands.hpp"
+
+int main(int argc, char** argv) {
+  CLI::App app{"uptime-monitor: push (heartbeat) monitoring for cron jobs, backups and services"};
+  app.set_version_flag("--version", std::string("uptime-monitor ") + UPTIME_VERSION);
+  app.require_subcommand(1);
+  const std::string default_config = "/etc/uptime-monitor/config.yaml";
+  std::string log_level = "info";
+  app.add_option("--log-level", log_level, "trace, debug, info, warn, error")
+      ->capture_default_str();
+
+  std::string serve_config = default_config;
+  auto* serve = app.add_subcommand("serve", "Run the server");
+  serve->add_option("-c,--config", serve_config, "Configuration file")->capture_default_str();
+
+  std::string check_config = default_config;
+  auto* check = app.add_subcommand("check-config", "Validate the configuration file and exit");
+  check->add_option("-c,--config", check_config, "Configuration file")->capture_default_str();
+
+  std::string monitors_config = default_config;
+  auto* monitors = app.add_subcommand(
+      "monitors", "List monitors from the database: status, last push, deadline, push URL");
+  monitors->add_option("-c,--config", monitors_config, "Configuration file")->capture_default_str();
+
+  CLI11_PARSE(app, argc, argv);
+
+  spdlog::set_level(spdlog::level::from_str(log_level));
+  spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e%z %^%l%$ %v");
+
+  if (*serve) return uptime::app::serve_command(serve_config);
+  if (*check) return uptime::app::check_config_command(check_config, std::cout, std::cerr);
+  if (*monitors) return uptime::app::monitors_command(monitors_config, std::cout, std::cerr);
+  return 2;
+}

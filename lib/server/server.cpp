@@ -1,0 +1,633 @@
+// The running service (see server.hpp). One io_context thread owns the monitor registry and
+// every timer; the store's writer thread does all database work and posts results back.
+#include "server/server.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <charconv>
+#include <optional>
+#include <queue>
+#include <unordered_map>
+
+#include "core/duration.hpp"
+#include "core/monitor.hpp"
+#include "core/push_body.hpp"
+#include "http/listener.hpp"
+#include "net.hpp"
+#include "store/store.hpp"
+#include "store/writer.hpp"
+#include "util/secret.hpp"
+
+namespace uptime::server {
+
+namespace {
+
+using store::monitor_id;
+using steady = std::chrono::steady_clock;
+
+// A deadline timer waits at most this long before re-reading the wall clock, so a clock
+// step or a suspended machine delays a DOWN by at most this much, even for a 400-day interval.
+constexpr auto max_timer_wait = std::chrono::minutes(5);
+constexpr auto alive_period = std::chrono::seconds(2);
+constexpr auto check_tick = std::chrono::seconds(1);
+constexpr auto prune_period = std::chrono::seconds(10);
+constexpr auto retry_delay = std::chrono::seconds(1);
+
+// Everything the io thread knows about one enabled push monitor.
+struct monitor_entry {
+  monitor_entry(net::io_context& io) : deadline_timer(io) {}
+  monitor_id id = 0;
+  std::string name;
+  std::string group;
+  std::string secret_key;
+  core::monitor_rules rules;
+  bool require_payload = false;
+  std::chrono::seconds check_interval{60};
+  std::chrono::steady_clock::time_point next_check;  // the one live entry in the check queue
+  core::monitor_state state;
+  std::int64_t push_count = 0;
+  net::steady_timer deadline_timer;
+  std::uint64_t timer_generation = 0;
+};
+
+std::optional<monitor_id> parse_id(std::string_view text) {
+  monitor_id id = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
+  if (ec != std::errc() || end != text.data() + text.size() || id <= 0) return std::nullopt;
+  return id;
+}
+
+store::monitor_declaration declare(const config::monitor_settings& m) {
+  store::monitor_declaration d;
+  d.name = m.name;
+  d.type = m.type;
+  d.group = m.group;
+  d.enabled = m.enabled;
+  d.rules.expected_interval = m.expected_interval;
+  d.rules.grace_period = m.grace_period;
+  return d;
+}
+
+std::vector<store::monitor_declaration> declare_all(const config::config& cfg) {
+  std::vector<store::monitor_declaration> out;
+  for (const auto& m : cfg.monitors) out.push_back(declare(m));
+  return out;
+}
+
+class service final : public http_api::api {
+ public:
+  service(config::config cfg, const clock& wall)
+      : cfg_(std::move(cfg)), wall_(wall), signals_(io_, SIGINT, SIGTERM, SIGHUP),
+        check_timer_(io_), alive_timer_(io_), prune_timer_(io_), shutdown_timer_(io_) {}
+
+  int run() {
+    store::connection_options options;
+    options.busy_timeout_ms = static_cast<int>(cfg_.database.busy_timeout.count());
+    options.synchronous_full = cfg_.database.synchronous == "full";
+    try {
+      writer_ = std::make_unique<store::writer>(
+          cfg_.database.path, options, io_.get_executor(),
+          [this](store::connection& c) { on_external_change(c); });
+    } catch (const std::exception& e) {
+      spdlog::critical("Cannot open the database {}: {}", cfg_.database.path.string(), e.what());
+      return 1;
+    }
+    spdlog::info("Database {} (WAL, synchronous={})", cfg_.database.path.string(),
+                 cfg_.database.synchronous);
+
+    try {
+      tcp::endpoint at{net::ip::make_address(cfg_.server.host), cfg_.server.port};
+      listener_ = std::make_shared<http_api::listener>(io_, at, listener_settings(), *this);
+      // Port 0 (tests): push URLs must show the port the system chose.
+      if (cfg_.server.port == 0) cfg_.server.port = listener_->local_endpoint().port();
+    } catch (const std::exception& e) {
+      spdlog::critical("Cannot listen on {}:{}: {}", cfg_.server.host, cfg_.server.port, e.what());
+      writer_->stop();
+      return 1;
+    }
+
+    signals_.async_wait([this](auto ec, int sig) { on_signal(ec, sig); });
+    start_sync();
+    io_.run();
+    writer_->stop();
+    spdlog::info("Stopped");
+    return exit_code_;
+  }
+
+  // ---- http_api::api -------------------------------------------------------------------
+
+  void push(http_api::push_call call, http_api::respond_fn respond) override {
+    const auto id = parse_id(call.monitor_id);
+    const auto it = id ? monitors_.find(*id) : monitors_.end();
+    if (it == monitors_.end()) {
+      respond(http_api::error_response(http::status::not_found, "Push monitor not found"));
+      return;
+    }
+    monitor_entry& m = *it->second;
+    if (!util::secrets_equal(m.secret_key, call.secret_key)) {
+      respond(http_api::error_response(http::status::forbidden, "Invalid secret key"));
+      return;
+    }
+    auto body = core::parse_push_body(call.body, m.require_payload);
+    if (auto* bad = std::get_if<core::push_body_error>(&body)) {
+      respond(http_api::error_response(http::status::bad_request, bad->message));
+      return;
+    }
+    const auto& report = std::get<core::push_report>(body);
+
+    const auto outcome = core::on_push(m.state, m.rules, report, wall_.now());
+    m.state = outcome.state;
+    ++m.push_count;
+    arm_deadline(m);
+
+    store::push_row row;
+    row.id = m.id;
+    row.seq = m.push_count;
+    row.keep = cfg_.database.push_history_per_monitor;
+    row.received_at = outcome.received_at;
+    row.method = std::move(call.method);
+    row.source_address = std::move(call.source_address);
+    row.user_agent = std::move(call.user_agent);
+    row.failure = report.failure;
+    row.message = report.message;
+    row.payload = std::move(call.body);
+    row.state = m.state;
+    auto change = outcome.change;
+    if (change) log_transition(m, *change);
+
+    writer_->submit(
+        [row = std::move(row), change](store::connection& c) {
+          store::write_push(c, row);
+          if (change) store::write_transition(c, row.id, *change, row.state);
+        },
+        [this, id = m.id, outcome, change, respond = std::move(respond)](bool ok) mutable {
+          if (!ok) {
+            // Not acknowledged, so the push itself may be lost; the monitor's state must not be.
+            if (change)
+              persist_transition(id, *change);
+            else
+              persist_state(id);
+            respond(http_api::error_response(http::status::internal_server_error,
+                                             "Internal server error"));
+            return;
+          }
+          respond(http_api::json_response(
+              http::status::ok, json::object{{"success", true},
+                                             {"monitor_id", id},
+                                             {"received_at", core::format_iso(outcome.received_at)},
+                                             {"next_expected_by",
+                                              core::format_iso(outcome.next_expected_by)}}));
+        });
+  }
+
+  void health(http_api::respond_fn respond) override {
+    const auto now = wall_.now();
+    writer_->submit([now](store::connection& c) { store::record_alive(c, now); },
+                    [respond = std::move(respond)](bool ok) mutable {
+                      if (ok)
+                        respond(http_api::json_response(http::status::ok,
+                                                        json::object{{"status", "ok"}}));
+                      else
+                        respond(http_api::json_response(
+                            http::status::service_unavailable,
+                            json::object{{"status", "error"},
+                                         {"error", "The database is not writable"}}));
+                    });
+  }
+
+ private:
+  http_api::listener_settings listener_settings() const {
+    http_api::listener_settings s;
+    s.max_body_bytes = cfg_.server.max_body_bytes;
+    s.max_connections = cfg_.server.max_connections;
+    s.header_timeout = cfg_.server.header_timeout;
+    s.idle_timeout = cfg_.server.idle_timeout;
+    return s;
+  }
+
+  // ---- start and reload ----------------------------------------------------------------
+
+  struct sync_result {
+    std::vector<store::monitor_record> records;
+    std::optional<core::utc_time> last_alive;
+  };
+
+  // Start: give every declared monitor its id and secret, then build the registry.
+  void start_sync() {
+    auto result = std::make_shared<sync_result>();
+    const auto now = wall_.now();
+    writer_->submit(
+        [result, declared = declare_all(cfg_), now,
+         keep = cfg_.database.push_history_per_monitor](store::connection& c) {
+          result->last_alive = store::last_alive(c);
+          result->records = store::sync_monitors(c, declared, now);
+          store::trim_push_history(c, keep);
+        },
+        [this, result](bool ok) {
+          if (!ok) {
+            spdlog::critical("Cannot read or write the monitors in the database; stopping");
+            exit_code_ = 1;
+            io_.stop();
+            return;
+          }
+          on_started(*result);
+        });
+  }
+
+  void on_started(const sync_result& synced) {
+    const auto now = wall_.now();
+    if (synced.last_alive && now > *synced.last_alive)
+      spdlog::info("The server was not running for {} (since {}); deadlines after that move later",
+                   core::format_duration(std::chrono::floor<std::chrono::seconds>(now - *synced.last_alive)),
+                   core::format_iso(*synced.last_alive));
+    for (const auto& r : synced.records) {
+      auto& m = add_monitor(r);
+      const auto before = m.state;
+      if (r.rules_changed) m.state = core::apply_rules(m.state, m.rules);
+      if (synced.last_alive) m.state = core::shift_for_outage(m.state, *synced.last_alive, now);
+      if (!(m.state == before)) persist_state(m.id);
+      spdlog::info("Push monitor initialized: id={} name=\"{}\" group=\"{}\" status={} url={}", m.id,
+                   m.name, m.group, core::to_string(m.state.status), push_url(m));
+      arm_deadline(m);
+    }
+    spdlog::info("{} push monitors active", monitors_.size());
+    record_alive();
+    schedule_checks();
+    schedule_prune();
+    listener_->start();
+    const auto at = listener_->local_endpoint();
+    spdlog::info("Listening on http://{}:{}", at.address().to_string(), at.port());
+  }
+
+  monitor_entry& add_monitor(const store::monitor_record& r) {
+    auto entry = std::make_unique<monitor_entry>(io_);
+    entry->id = r.id;
+    entry->secret_key = r.secret_key;
+    entry->state = r.state;
+    entry->push_count = r.push_count;
+    auto& m = *entry;
+    monitors_[r.id] = std::move(entry);
+    apply_settings(m, r);
+    m.next_check = steady::now() + m.check_interval;
+    check_queue_.push({m.next_check, m.id});
+    return m;
+  }
+
+  void apply_settings(monitor_entry& m, const store::monitor_record& r) {
+    m.name = r.name;
+    m.group = r.group;
+    m.rules = r.rules;
+    const auto* s = find_settings(r.name);
+    m.require_payload = s && s->require_payload;
+    m.check_interval = s && s->interval.count() > 0 ? s->interval : cfg_.default_interval;
+  }
+
+  const config::monitor_settings* find_settings(const std::string& name) const {
+    for (const auto& m : cfg_.monitors)
+      if (m.name == name) return &m;
+    return nullptr;
+  }
+
+  std::string push_url(const monitor_entry& m) const {
+    return cfg_.public_base_url() + "/api/push/" + std::to_string(m.id) + "/" + m.secret_key;
+  }
+
+  void reload() {
+    spdlog::info("SIGHUP: reloading {}", cfg_.file.string());
+    struct reload_result {
+      std::optional<config::config> cfg;
+      std::vector<std::string> errors;
+      std::vector<store::monitor_record> records;
+    };
+    auto result = std::make_shared<reload_result>();
+    const auto now = wall_.now();
+    // The file is read on the writer thread too: the io thread never waits on a disk.
+    writer_->submit(
+        [result, file = cfg_.file, now](store::connection& c) {
+          auto loaded = config::load_file(file);
+          if (!loaded.value) {
+            result->errors = std::move(loaded.errors);
+            return;
+          }
+          result->records = store::sync_monitors(c, declare_all(*loaded.value), now);
+          result->cfg = std::move(loaded.value);
+        },
+        [this, result](bool ok) {
+          if (!ok) {
+            spdlog::error("Configuration reload failed: the database could not be updated; "
+                          "the running configuration stays");
+            return;
+          }
+          if (!result->cfg) {
+            for (const auto& e : result->errors) spdlog::error("{}", e);
+            spdlog::error("Configuration reload refused ({} errors); the running configuration "
+                          "stays",
+                          result->errors.size());
+            return;
+          }
+          apply_reload(std::move(*result->cfg), result->records);
+        });
+  }
+
+  void apply_reload(config::config next, const std::vector<store::monitor_record>& records) {
+    if (next.server.host != cfg_.server.host || next.server.port != cfg_.server.port ||
+        next.database.path != cfg_.database.path)
+      spdlog::warn("server.host, server.port and database.path take effect at the next restart");
+    auto keep_server = cfg_.server;
+    auto keep_database_path = cfg_.database.path;
+    cfg_ = std::move(next);
+    cfg_.server.host = keep_server.host;
+    cfg_.server.port = keep_server.port;
+    cfg_.database.path = keep_database_path;
+
+    std::unordered_map<monitor_id, bool> declared;
+    int added = 0, changed = 0, removed = 0;
+    for (const auto& r : records) {
+      declared[r.id] = true;
+      auto it = monitors_.find(r.id);
+      if (it == monitors_.end()) {
+        auto& m = add_monitor(r);
+        ++added;
+        spdlog::info("Push monitor initialized: id={} name=\"{}\" group=\"{}\" status={} url={}",
+                     m.id, m.name, m.group, core::to_string(m.state.status), push_url(m));
+        arm_deadline(m);
+        continue;
+      }
+      auto& m = *it->second;
+      apply_settings(m, r);
+      if (r.rules_changed) {
+        ++changed;
+        m.state = core::apply_rules(m.state, m.rules);
+        persist_state(m.id);
+        arm_deadline(m);
+        spdlog::info("Monitor {} \"{}\": now expected every {} + {} grace", m.id, m.name,
+                     core::format_duration(m.rules.expected_interval),
+                     core::format_duration(m.rules.grace_period));
+      }
+    }
+    for (auto it = monitors_.begin(); it != monitors_.end();) {
+      if (declared.count(it->first)) {
+        ++it;
+        continue;
+      }
+      spdlog::info("Monitor {} \"{}\" removed or disabled: its push URL now answers 404; its "
+                   "history stays",
+                   it->first, it->second->name);
+      it->second->deadline_timer.cancel();
+      it = monitors_.erase(it);
+      ++removed;
+    }
+    spdlog::info("Configuration reloaded: {} push monitors ({} added, {} re-timed, {} removed)",
+                 monitors_.size(), added, changed, removed);
+  }
+
+  // Runs on the writer thread: a key may have been changed with sqlite3.
+  void on_external_change(store::connection& c) {
+    auto secrets = store::read_secrets(c);
+    net::post(io_, [this, secrets = std::move(secrets)] {
+      for (const auto& [id, key] : secrets) {
+        auto it = monitors_.find(id);
+        if (it == monitors_.end() || it->second->secret_key == key) continue;
+        it->second->secret_key = key;
+        spdlog::info("Monitor {} \"{}\": push key changed in the database; the old key no longer "
+                     "works",
+                     id, it->second->name);
+      }
+    });
+  }
+
+  // ---- deadlines -------------------------------------------------------------------------
+
+  void arm_deadline(monitor_entry& m) {
+    const auto when = core::going_down_at(m.state);
+    const auto generation = ++m.timer_generation;
+    if (!when) {
+      m.deadline_timer.cancel();
+      return;
+    }
+    const auto remaining = *when - wall_.now();
+    const auto wait = std::clamp<steady::duration>(remaining, steady::duration::zero(), max_timer_wait);
+    m.deadline_timer.expires_after(wait);
+    m.deadline_timer.async_wait([this, id = m.id, generation](boost::system::error_code ec) {
+      if (!ec) on_deadline_timer(id, generation);
+    });
+  }
+
+  void on_deadline_timer(monitor_id id, std::uint64_t generation) {
+    auto it = monitors_.find(id);
+    if (it == monitors_.end() || it->second->timer_generation != generation) return;
+    auto& m = *it->second;
+    // Re-check against the wall clock: the timer firing proves nothing by itself.
+    if (!evaluate_deadline(m, wall_.now())) arm_deadline(m);
+  }
+
+  // DOWN if the deadline has passed; returns whether it went DOWN.
+  bool evaluate_deadline(monitor_entry& m, core::utc_time now) {
+    auto out = core::on_deadline(m.state, m.rules, now);
+    if (!out.change) return false;
+    m.state = out.state;
+    ++m.timer_generation;
+    m.deadline_timer.cancel();
+    log_transition(m, *out.change);
+    persist_transition(m.id, *out.change);
+    return true;
+  }
+
+  void log_transition(const monitor_entry& m, const core::transition& t) {
+    // The notification dispatcher's input; until it exists, the log is the alert.
+    if (t.to == core::monitor_status::down)
+      spdlog::warn("Monitor {} \"{}\" is DOWN (was {}): {}", m.id, m.name, core::to_string(t.from),
+                   t.reason);
+    else
+      spdlog::info("Monitor {} \"{}\" is {} (was {})", m.id, m.name,
+                   t.to == core::monitor_status::up ? "UP" : "PENDING", core::to_string(t.from));
+  }
+
+  // ---- persistence with retry ------------------------------------------------------------
+
+  // Writes a transition and the monitor's current state; retried until the database takes it.
+  void persist_transition(monitor_id id, core::transition t) {
+    auto it = monitors_.find(id);
+    const auto state = it != monitors_.end() ? std::optional(it->second->state) : std::nullopt;
+    writer_->submit(
+        [id, t, state](store::connection& c) {
+          if (state)
+            store::write_transition(c, id, t, *state);
+          else
+            store::write_transition(c, id, t, core::monitor_state{t.to, {}, {}, t.at, t.reason});
+        },
+        [this, id, t](bool ok) {
+          if (!ok) retry_later([this, id, t] { persist_transition(id, t); });
+        });
+  }
+
+  void persist_state(monitor_id id) {
+    auto it = monitors_.find(id);
+    if (it == monitors_.end()) return;
+    writer_->submit([id, state = it->second->state](
+                        store::connection& c) { store::save_state(c, id, state); },
+                    [this, id](bool ok) {
+                      if (!ok) retry_later([this, id] { persist_state(id); });
+                    });
+  }
+
+  void retry_later(std::function<void()> again) {
+    if (stopping_) return;
+    auto timer = std::make_shared<net::steady_timer>(io_, retry_delay);
+    timer->async_wait([timer, again = std::move(again)](boost::system::error_code ec) {
+      if (!ec) again();
+    });
+  }
+
+  // ---- periodic work ---------------------------------------------------------------------
+
+  void record_alive() {
+    const auto now = wall_.now();
+    writer_->submit([now](store::connection& c) { store::record_alive(c, now); }, nullptr);
+    alive_timer_.expires_after(alive_period);
+    alive_timer_.async_wait([this](boost::system::error_code ec) {
+      if (!ec) record_alive();
+    });
+  }
+
+  struct due_check {
+    steady::time_point at;
+    monitor_id id;
+    bool operator>(const due_check& o) const { return at > o.at; }
+  };
+
+  // Each monitor is checked every `interval`: the deadline is re-evaluated against the wall
+  // clock (catching clock steps) and a check_results row records the status.
+  void schedule_checks() {
+    check_timer_.expires_after(check_tick);
+    check_timer_.async_wait([this](boost::system::error_code ec) {
+      if (ec) return;
+      run_due_checks();
+      schedule_checks();
+    });
+  }
+
+  void run_due_checks() {
+    const auto steady_now = steady::now();
+    const auto now = wall_.now();
+    struct row {
+      monitor_id id;
+      core::monitor_status status;
+      std::string error;
+    };
+    std::vector<row> rows;
+    while (!check_queue_.empty() && check_queue_.top().at <= steady_now) {
+      auto due = check_queue_.top();
+      check_queue_.pop();
+      auto it = monitors_.find(due.id);
+      // Removed by a reload, or removed and added again (its newer entry is the live one).
+      if (it == monitors_.end() || it->second->next_check != due.at) continue;
+      auto& m = *it->second;
+      evaluate_deadline(m, now);
+      rows.push_back({m.id, m.state.status,
+                      m.state.status == core::monitor_status::down      ? m.state.reason
+                      : m.state.status == core::monitor_status::pending ? "No push received yet"
+                                                                        : std::string()});
+      auto next = due.at + m.check_interval;
+      if (next <= steady_now) next = steady_now + m.check_interval;
+      m.next_check = next;
+      check_queue_.push({next, m.id});
+    }
+    if (rows.empty()) return;
+    writer_->submit(
+        [rows = std::move(rows), now](store::connection& c) {
+          for (const auto& r : rows) store::write_check(c, r.id, now, r.status, r.error);
+        },
+        nullptr);
+  }
+
+  void schedule_prune() {
+    prune_timer_.expires_after(prune_period);
+    prune_timer_.async_wait([this](boost::system::error_code ec) {
+      if (ec) return;
+      store::retention r{cfg_.database.retention_days, cfg_.database.max_check_results,
+                         cfg_.database.push_history_per_monitor};
+      auto next = std::make_shared<monitor_id>(0);
+      writer_->submit(
+          [r, now = wall_.now(), from = prune_cursor_, next](store::connection& c) {
+            *next = store::prune_step(c, r, now, from).next_monitor;
+          },
+          [this, next](bool ok) {
+            if (ok) prune_cursor_ = *next;
+          });
+      schedule_prune();
+    });
+  }
+
+  // ---- signals and shutdown --------------------------------------------------------------
+
+  void on_signal(boost::system::error_code ec, int sig) {
+    if (ec) return;
+    if (sig == SIGHUP) {
+      reload();
+      signals_.async_wait([this](auto e, int s) { on_signal(e, s); });
+      return;
+    }
+    spdlog::info("{}: stopping (finishing requests in flight)", sig == SIGTERM ? "SIGTERM" : "SIGINT");
+    begin_shutdown();
+  }
+
+  void begin_shutdown() {
+    if (stopping_) return;
+    stopping_ = true;
+    listener_->stop();
+    check_timer_.cancel();
+    alive_timer_.cancel();
+    prune_timer_.cancel();
+    for (auto& [id, m] : monitors_) m->deadline_timer.cancel();
+    const auto now = wall_.now();
+    auto flushed = std::make_shared<bool>(false);
+    writer_->submit([now](store::connection& c) { store::record_alive(c, now); },
+                    [flushed](bool) { *flushed = true; });
+    wait_for_quiet(flushed, steady::now() + std::chrono::seconds(10));
+  }
+
+  // Stops the loop once the final write committed and every request read has been answered.
+  void wait_for_quiet(std::shared_ptr<bool> flushed, steady::time_point give_up) {
+    if ((*flushed && listener_->requests_in_flight() == 0) || steady::now() >= give_up) {
+      // One more turn so answers just handed to sessions are written out.
+      shutdown_timer_.expires_after(std::chrono::milliseconds(50));
+      shutdown_timer_.async_wait([this](boost::system::error_code) { io_.stop(); });
+      return;
+    }
+    shutdown_timer_.expires_after(std::chrono::milliseconds(10));
+    shutdown_timer_.async_wait([this, flushed, give_up](boost::system::error_code ec) {
+      if (!ec) wait_for_quiet(flushed, give_up);
+    });
+  }
+
+  // Constant after construction (cfg_ is replaced whole by a reload, on the io thread)
+  config::config cfg_;
+  const clock& wall_;
+
+  // State below is owned by the io thread
+  net::io_context io_{1};
+  std::unique_ptr<store::writer> writer_;
+  std::shared_ptr<http_api::listener> listener_;
+  net::signal_set signals_;
+  net::steady_timer check_timer_;
+  net::steady_timer alive_timer_;
+  net::steady_timer prune_timer_;
+  net::steady_timer shutdown_timer_;
+  std::unordered_map<monitor_id, std::unique_ptr<monitor_entry>> monitors_;
+  std::priority_queue<due_check, std::vector<due_check>, std::greater<>> check_queue_;
+  monitor_id prune_cursor_ = 0;
+  bool stopping_ = false;
+  int exit_code_ = 0;
+};
+
+}  // namespace
+
+int serve(config::config cfg, const run_options& options) {
+  static const system_clock system;
+  const clock& wall = options.wall_clock ? *options.wall_clock : system;
+  service s(std::move(cfg), wall);
+  return s.run();
+}
+
+}  // namespace uptime::server

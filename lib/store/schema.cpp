@@ -1,0 +1,125 @@
+// Schema creation and migrations (see schema.hpp).
+#include "store/schema.hpp"
+
+#include <fmt/format.h>
+
+#include <set>
+#include <string>
+
+namespace uptime::store {
+
+void configure_connection(connection& c, const connection_options& o) {
+  sqlite3_busy_timeout(c.handle(), o.busy_timeout_ms);
+  c.exec("PRAGMA journal_mode=WAL");
+  c.exec(o.synchronous_full ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL");
+  c.exec("PRAGMA foreign_keys=OFF");
+}
+
+namespace {
+
+// Version 1. Written so that it also adopts a seed database (user_version 0 with some of
+// these tables already present): tables are created if missing, then missing columns added.
+constexpr const char* v1_tables = R"sql(
+CREATE TABLE IF NOT EXISTS monitors (
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE
+);
+CREATE TABLE IF NOT EXISTS push_monitors (
+  monitor_id INTEGER PRIMARY KEY REFERENCES monitors(id),
+  secret_key TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS check_results (
+  id INTEGER PRIMARY KEY,
+  monitor_id INTEGER NOT NULL,
+  timestamp TEXT NOT NULL,
+  status TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS state_changes (
+  id INTEGER PRIMARY KEY,
+  monitor_id INTEGER NOT NULL,
+  timestamp TEXT NOT NULL,
+  from_status TEXT NOT NULL,
+  to_status TEXT NOT NULL,
+  reason TEXT
+);
+-- A ring buffer per monitor, overwritten in place so the push path never grows an index:
+-- id = monitor_id * 1048576 + (seq mod push_history_per_monitor).
+CREATE TABLE IF NOT EXISTS push_history (
+  id INTEGER PRIMARY KEY,
+  monitor_id INTEGER NOT NULL,
+  seq INTEGER NOT NULL,
+  received_at TEXT NOT NULL,
+  method TEXT,
+  source_address TEXT,
+  user_agent TEXT,
+  status TEXT NOT NULL,
+  message TEXT,
+  payload TEXT
+);
+CREATE TABLE IF NOT EXISTS server_meta (
+  key TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+);
+)sql";
+
+struct column {
+  const char* table;
+  const char* name;
+  const char* definition;
+};
+
+constexpr column v1_columns[] = {
+    {"monitors", "type", "TEXT NOT NULL DEFAULT 'push'"},
+    {"monitors", "group_name", "TEXT NOT NULL DEFAULT ''"},
+    {"monitors", "enabled", "INTEGER NOT NULL DEFAULT 1"},
+    {"monitors", "status", "TEXT NOT NULL DEFAULT 'pending'"},
+    {"monitors", "status_since", "TEXT"},
+    {"monitors", "status_reason", "TEXT"},
+    {"monitors", "created_at", "TEXT"},
+    {"monitors", "updated_at", "TEXT"},
+    {"push_monitors", "expected_interval", "INTEGER NOT NULL DEFAULT 0"},
+    {"push_monitors", "grace_period", "INTEGER NOT NULL DEFAULT 0"},
+    {"push_monitors", "last_push_at", "TEXT"},
+    {"push_monitors", "next_expected_at", "TEXT"},
+    {"push_monitors", "push_count", "INTEGER NOT NULL DEFAULT 0"},
+    {"push_monitors", "last_message", "TEXT"},
+    {"check_results", "error_message", "TEXT"},
+    {"check_results", "response_time_ms", "INTEGER"},
+};
+
+std::set<std::string> columns_of(connection& c, const char* table) {
+  std::set<std::string> out;
+  auto s = c.prepare(fmt::format("PRAGMA table_info({})", table));
+  while (s.step()) out.insert(s.text(1));
+  return out;
+}
+
+void migrate_to_v1(connection& c) {
+  c.exec(v1_tables);
+  for (const auto& col : v1_columns)
+    if (!columns_of(c, col.table).count(col.name))
+      c.exec(fmt::format("ALTER TABLE {} ADD COLUMN {} {}", col.table, col.name, col.definition));
+  c.exec(R"sql(
+CREATE INDEX IF NOT EXISTS check_results_monitor_time ON check_results(monitor_id, timestamp);
+CREATE INDEX IF NOT EXISTS check_results_time ON check_results(timestamp);
+CREATE INDEX IF NOT EXISTS state_changes_monitor_time ON state_changes(monitor_id, timestamp);
+)sql");
+}
+
+}  // namespace
+
+void migrate(connection& c) {
+  transaction tx(c);
+  const auto version = c.query_int("PRAGMA user_version");
+  if (version > schema_version)
+    throw std::runtime_error(fmt::format(
+        "the database has schema version {}, newer than this uptime-monitor understands ({}); "
+        "upgrade uptime-monitor",
+        version, schema_version));
+  if (version < 1) migrate_to_v1(c);
+  // Future: if (version < 2) migrate_to_v2(c); …
+  c.exec(fmt::format("PRAGMA user_version={}", schema_version));
+  tx.commit();
+}
+
+}  // namespace uptime::store

@@ -1,0 +1,125 @@
+// The SQLite RAII layer (see sqlite.hpp).
+#include "store/sqlite.hpp"
+
+namespace uptime::store {
+
+namespace {
+[[noreturn]] void fail(sqlite3* db, int rc, std::string_view context) {
+  std::string what(context);
+  what += ": ";
+  what += db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+  throw sqlite_error(rc, what);
+}
+}  // namespace
+
+statement::statement(sqlite3* db, std::string_view sql) : db_(db) {
+  const int rc = sqlite3_prepare_v3(db, sql.data(), static_cast<int>(sql.size()),
+                                    SQLITE_PREPARE_PERSISTENT, &stmt_, nullptr);
+  if (rc != SQLITE_OK) fail(db, rc, "prepare");
+}
+
+statement::~statement() { sqlite3_finalize(stmt_); }
+
+statement& statement::bind(int i, std::int64_t v) {
+  if (int rc = sqlite3_bind_int64(stmt_, i, v); rc != SQLITE_OK) fail(db_, rc, "bind");
+  return *this;
+}
+
+statement& statement::bind(int i, std::string_view v) {
+  if (int rc = sqlite3_bind_text64(stmt_, i, v.data(), v.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
+      rc != SQLITE_OK)
+    fail(db_, rc, "bind");
+  return *this;
+}
+
+statement& statement::bind_null(int i) {
+  if (int rc = sqlite3_bind_null(stmt_, i); rc != SQLITE_OK) fail(db_, rc, "bind");
+  return *this;
+}
+
+bool statement::step() {
+  const int rc = sqlite3_step(stmt_);
+  if (rc == SQLITE_ROW) return true;
+  if (rc == SQLITE_DONE) return false;
+  sqlite3_reset(stmt_);
+  fail(db_, rc, "step");
+}
+
+void statement::run() {
+  while (step()) {
+  }
+  sqlite3_reset(stmt_);
+}
+
+void statement::reset() {
+  sqlite3_reset(stmt_);
+  sqlite3_clear_bindings(stmt_);
+}
+
+bool statement::is_null(int col) const { return sqlite3_column_type(stmt_, col) == SQLITE_NULL; }
+std::int64_t statement::int64(int col) const { return sqlite3_column_int64(stmt_, col); }
+std::string statement::text(int col) const {
+  const auto* p = sqlite3_column_text(stmt_, col);
+  return p ? std::string(reinterpret_cast<const char*>(p),
+                         static_cast<std::size_t>(sqlite3_column_bytes(stmt_, col)))
+           : std::string();
+}
+std::optional<std::string> statement::optional_text(int col) const {
+  if (is_null(col)) return std::nullopt;
+  return text(col);
+}
+int statement::changes() const { return sqlite3_changes(db_); }
+
+connection::connection(const std::filesystem::path& file, mode m) {
+  const int flags = m == mode::read_only ? SQLITE_OPEN_READONLY
+                                         : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+  const int rc = sqlite3_open_v2(file.c_str(), &db_, flags | SQLITE_OPEN_NOMUTEX, nullptr);
+  if (rc != SQLITE_OK) {
+    std::string what = "cannot open " + file.string() + ": " +
+                       (db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(rc));
+    sqlite3_close(db_);
+    db_ = nullptr;
+    throw sqlite_error(rc, what);
+  }
+  sqlite3_extended_result_codes(db_, 1);
+}
+
+connection::~connection() {
+  cache_.clear();
+  sqlite3_close(db_);
+}
+
+void connection::exec(std::string_view sql) {
+  std::string copy(sql);
+  char* msg = nullptr;
+  const int rc = sqlite3_exec(db_, copy.c_str(), nullptr, nullptr, &msg);
+  if (rc != SQLITE_OK) {
+    std::string what = msg ? msg : sqlite3_errstr(rc);
+    sqlite3_free(msg);
+    throw sqlite_error(rc, what);
+  }
+}
+
+statement& connection::cached(const char* sql) {
+  auto it = cache_.find(sql);
+  if (it == cache_.end()) it = cache_.emplace(sql, statement(db_, sql)).first;
+  it->second.reset();
+  return it->second;
+}
+
+std::int64_t connection::query_int(std::string_view sql) {
+  statement s(db_, sql);
+  return s.step() ? s.int64(0) : 0;
+}
+
+transaction::~transaction() {
+  if (!done_) {
+    try {
+      c_.exec("ROLLBACK");
+    } catch (const sqlite_error&) {
+      // Already rolled back by SQLite (e.g. after an I/O error): nothing left to undo.
+    }
+  }
+}
+
+}  // namespace uptime::store

@@ -1,0 +1,102 @@
+// A thin RAII layer over the SQLite C API: a connection, prepared statements with typed
+// bind/column, and sqlite_error carrying SQLite's message. No schema knowledge here.
+// A connection is used by one thread at a time (the writer thread, or a CLI command).
+#pragma once
+
+#include <sqlite3.h>
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+namespace uptime::store {
+
+class sqlite_error : public std::runtime_error {
+ public:
+  sqlite_error(int code, const std::string& what) : std::runtime_error(what), code_(code) {}
+  int code() const noexcept { return code_; }
+
+ private:
+  int code_;
+};
+
+class statement {
+ public:
+  statement(sqlite3* db, std::string_view sql);
+  ~statement();
+  statement(statement&& o) noexcept : db_(o.db_), stmt_(o.stmt_) { o.stmt_ = nullptr; }
+  statement(const statement&) = delete;
+  statement& operator=(const statement&) = delete;
+  statement& operator=(statement&&) = delete;
+
+  // Binding is 1-based, like SQLite's. Returns *this so binds chain.
+  statement& bind(int i, std::int64_t v);
+  statement& bind(int i, int v) { return bind(i, static_cast<std::int64_t>(v)); }
+  statement& bind(int i, std::string_view v);  // copied (SQLITE_TRANSIENT)
+  statement& bind(int i, const char* v) { return bind(i, std::string_view(v)); }
+  statement& bind(int i, const std::string& v) { return bind(i, std::string_view(v)); }
+  statement& bind_null(int i);
+  template <typename T>
+  statement& bind(int i, const std::optional<T>& v) {
+    return v ? bind(i, *v) : bind_null(i);
+  }
+
+  bool step();  // true while a row is available; throws on error
+  void run();   // steps to completion, then resets for reuse
+  void reset(); // resets and clears bindings
+
+  bool is_null(int col) const;
+  std::int64_t int64(int col) const;
+  std::string text(int col) const;  // "" for NULL
+  std::optional<std::string> optional_text(int col) const;
+  int changes() const;
+
+ private:
+  sqlite3* db_;
+  sqlite3_stmt* stmt_ = nullptr;
+};
+
+class connection {
+ public:
+  enum class mode { read_write_create, read_only };
+  explicit connection(const std::filesystem::path& file, mode m = mode::read_write_create);
+  ~connection();
+  connection(const connection&) = delete;
+  connection& operator=(const connection&) = delete;
+
+  void exec(std::string_view sql);  // one or more statements, no results
+  statement prepare(std::string_view sql) { return statement(db_, sql); }
+  // A statement prepared once per connection and reused (reset before it is handed out).
+  statement& cached(const char* sql);
+
+  std::int64_t query_int(std::string_view sql);  // first column of the first row
+  std::int64_t last_insert_rowid() const { return sqlite3_last_insert_rowid(db_); }
+  sqlite3* handle() const noexcept { return db_; }
+
+ private:
+  sqlite3* db_ = nullptr;
+  std::unordered_map<const char*, statement> cache_;
+};
+
+// BEGIN IMMEDIATE … COMMIT, rolled back by the destructor unless commit() ran.
+class transaction {
+ public:
+  explicit transaction(connection& c) : c_(c) { c_.exec("BEGIN IMMEDIATE"); }
+  ~transaction();
+  transaction(const transaction&) = delete;
+  transaction& operator=(const transaction&) = delete;
+  void commit() {
+    c_.exec("COMMIT");
+    done_ = true;
+  }
+
+ private:
+  connection& c_;
+  bool done_ = false;
+};
+
+}  // namespace uptime::store

@@ -1,0 +1,273 @@
+// Reads and writes of monitors, pushes, state changes and checks (see store.hpp).
+#include "store/store.hpp"
+
+#include <unordered_set>
+
+#include "util/secret.hpp"
+
+namespace uptime::store {
+
+namespace {
+
+constexpr std::int64_t history_slots_per_monitor = 1 << 20;  // push_history id stride
+
+std::optional<std::string> iso(const std::optional<core::utc_time>& t) {
+  if (!t) return std::nullopt;
+  return core::format_iso(*t);
+}
+
+std::optional<core::utc_time> time_column(const statement& s, int col) {
+  if (s.is_null(col)) return std::nullopt;
+  return core::parse_iso(s.text(col));
+}
+
+// Reads the shared column list of monitor_select into a record.
+constexpr const char* monitor_select = R"sql(
+SELECT m.id, m.name, m.type, m.group_name, m.enabled, m.status, m.status_since, m.status_reason,
+       p.secret_key, p.last_push_at, p.next_expected_at, p.expected_interval, p.grace_period,
+       p.push_count, p.monitor_id IS NOT NULL
+FROM monitors m LEFT JOIN push_monitors p ON p.monitor_id = m.id)sql";
+
+monitor_record read_monitor(const statement& s) {
+  monitor_record r;
+  r.id = s.int64(0);
+  r.name = s.text(1);
+  r.type = s.text(2);
+  r.group = s.text(3);
+  r.enabled = s.int64(4) != 0;
+  r.state.status = core::parse_status(s.text(5)).value_or(core::monitor_status::pending);
+  r.state.status_since = time_column(s, 6);
+  r.state.reason = s.text(7);
+  r.secret_key = s.text(8);
+  r.state.last_push_at = time_column(s, 9);
+  r.state.next_expected_at = time_column(s, 10);
+  r.rules.expected_interval = core::seconds{s.int64(11)};
+  r.rules.grace_period = core::seconds{s.int64(12)};
+  r.push_count = s.int64(13);
+  return r;
+}
+
+}  // namespace
+
+std::vector<monitor_record> sync_monitors(connection& c,
+                                          const std::vector<monitor_declaration>& declared,
+                                          core::utc_time now) {
+  const std::string now_text = core::format_iso(now);
+  std::vector<monitor_record> out;
+  out.reserve(declared.size());
+  std::unordered_set<monitor_id> declared_ids;
+
+  auto& find = c.cached("SELECT id FROM monitors WHERE name = ?1");
+  auto& insert = c.cached(
+      "INSERT INTO monitors(name, type, group_name, enabled, status, created_at, updated_at) "
+      "VALUES(?1, ?2, ?3, ?4, 'pending', ?5, ?5)");
+  auto& update = c.cached(
+      "UPDATE monitors SET type = ?2, group_name = ?3, enabled = ?4, updated_at = ?5 "
+      "WHERE id = ?1 AND (type IS NOT ?2 OR group_name IS NOT ?3 OR enabled IS NOT ?4)");
+  auto& ensure_push = c.cached(
+      "INSERT OR IGNORE INTO push_monitors(monitor_id, secret_key, expected_interval, grace_period) "
+      "VALUES(?1, ?2, ?3, ?4)");
+  auto read_one = c.prepare(std::string(monitor_select) + " WHERE m.id = ?1");
+  auto& save_rules = c.cached(
+      "UPDATE push_monitors SET expected_interval = ?2, grace_period = ?3 WHERE monitor_id = ?1");
+
+  for (const auto& d : declared) {
+    monitor_id id = 0;
+    bool created = false;
+    find.bind(1, d.name);
+    if (find.step()) id = find.int64(0);
+    find.reset();
+    if (id == 0) {
+      insert.bind(1, d.name).bind(2, d.type).bind(3, d.group).bind(4, d.enabled ? 1 : 0).bind(5, now_text);
+      insert.run();
+      id = c.last_insert_rowid();
+      created = true;
+    } else {
+      update.bind(1, id).bind(2, d.type).bind(3, d.group).bind(4, d.enabled ? 1 : 0).bind(5, now_text);
+      update.run();
+    }
+    update.reset();
+    insert.reset();
+    ensure_push.bind(1, id)
+        .bind(2, util::generate_secret())
+        .bind(3, d.rules.expected_interval.count())
+        .bind(4, d.rules.grace_period.count());
+    ensure_push.run();
+    ensure_push.reset();
+
+    read_one.bind(1, id);
+    read_one.step();
+    monitor_record r = read_monitor(read_one);
+    read_one.reset();
+    r.created = created;
+    r.rules_changed = r.rules.expected_interval != d.rules.expected_interval ||
+                      r.rules.grace_period != d.rules.grace_period;
+    if (r.rules_changed) {
+      save_rules.bind(1, id).bind(2, d.rules.expected_interval.count()).bind(3, d.rules.grace_period.count());
+      save_rules.run();
+      save_rules.reset();
+      r.rules = d.rules;
+    }
+    declared_ids.insert(id);
+    if (d.enabled) out.push_back(std::move(r));
+  }
+
+  // Monitors no longer declared are disabled; their rows and history stay.
+  auto all = c.prepare("SELECT id FROM monitors WHERE enabled = 1");
+  std::vector<monitor_id> to_disable;
+  while (all.step())
+    if (!declared_ids.count(all.int64(0))) to_disable.push_back(all.int64(0));
+  auto& disable = c.cached("UPDATE monitors SET enabled = 0, updated_at = ?2 WHERE id = ?1");
+  for (auto id : to_disable) {
+    disable.bind(1, id).bind(2, now_text);
+    disable.run();
+    disable.reset();
+  }
+  return out;
+}
+
+std::vector<monitor_record> load_monitors(connection& c) {
+  std::vector<monitor_record> out;
+  auto s = c.prepare(std::string(monitor_select) + " ORDER BY m.id");
+  while (s.step()) out.push_back(read_monitor(s));
+  return out;
+}
+
+void save_state(connection& c, monitor_id id, const core::monitor_state& s) {
+  auto& m = c.cached(
+      "UPDATE monitors SET status = ?2, status_since = ?3, status_reason = ?4 WHERE id = ?1");
+  m.bind(1, id).bind(2, core::to_string(s.status)).bind(3, iso(s.status_since)).bind(4, s.reason);
+  m.run();
+  auto& p = c.cached(
+      "UPDATE push_monitors SET last_push_at = ?2, next_expected_at = ?3 WHERE monitor_id = ?1");
+  p.bind(1, id).bind(2, iso(s.last_push_at)).bind(3, iso(s.next_expected_at));
+  p.run();
+}
+
+void write_push(connection& c, const push_row& p) {
+  auto& h = c.cached(
+      "INSERT OR REPLACE INTO push_history(id, monitor_id, seq, received_at, method, "
+      "source_address, user_agent, status, message, payload) "
+      "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
+  const auto slot = p.id * history_slots_per_monitor + (p.seq % std::max(1, p.keep));
+  h.bind(1, slot)
+      .bind(2, p.id)
+      .bind(3, p.seq)
+      .bind(4, core::format_iso(p.received_at))
+      .bind(5, p.method)
+      .bind(6, p.source_address)
+      .bind(7, p.user_agent)
+      .bind(8, p.failure ? "failure" : "success")
+      .bind(9, p.message);
+  if (p.payload.empty())
+    h.bind_null(10);
+  else
+    h.bind(10, p.payload);
+  h.run();
+  auto& m = c.cached(
+      "UPDATE push_monitors SET last_push_at = ?2, next_expected_at = ?3, push_count = ?4, "
+      "last_message = ?5 WHERE monitor_id = ?1");
+  m.bind(1, p.id)
+      .bind(2, iso(p.state.last_push_at))
+      .bind(3, iso(p.state.next_expected_at))
+      .bind(4, p.seq)
+      .bind(5, p.message);
+  m.run();
+}
+
+void write_transition(connection& c, monitor_id id, const core::transition& t,
+                      const core::monitor_state& state_after) {
+  auto& sc = c.cached(
+      "INSERT INTO state_changes(monitor_id, timestamp, from_status, to_status, reason) "
+      "VALUES(?1, ?2, ?3, ?4, ?5)");
+  sc.bind(1, id).bind(2, core::format_iso(t.at)).bind(3, core::to_string(t.from))
+      .bind(4, core::to_string(t.to)).bind(5, t.reason);
+  sc.run();
+  write_check(c, id, t.at, t.to, t.reason);
+  save_state(c, id, state_after);
+}
+
+void write_check(connection& c, monitor_id id, core::utc_time at, core::monitor_status status,
+                 const std::string& error_message) {
+  auto& s = c.cached(
+      "INSERT INTO check_results(monitor_id, timestamp, status, error_message) "
+      "VALUES(?1, ?2, ?3, ?4)");
+  s.bind(1, id).bind(2, core::format_iso(at)).bind(3, core::to_string(status));
+  if (error_message.empty())
+    s.bind_null(4);
+  else
+    s.bind(4, error_message);
+  s.run();
+}
+
+void record_alive(connection& c, core::utc_time now) {
+  auto& s = c.cached(
+      "INSERT INTO server_meta(key, value) VALUES('last_alive_at', ?1) "
+      "ON CONFLICT(key) DO UPDATE SET value = excluded.value");
+  s.bind(1, core::format_iso(now));
+  s.run();
+}
+
+std::optional<core::utc_time> last_alive(connection& c) {
+  auto s = c.prepare("SELECT value FROM server_meta WHERE key = 'last_alive_at'");
+  if (!s.step()) return std::nullopt;
+  return core::parse_iso(s.text(0));
+}
+
+std::vector<std::pair<monitor_id, std::string>> read_secrets(connection& c) {
+  std::vector<std::pair<monitor_id, std::string>> out;
+  auto s = c.prepare("SELECT monitor_id, secret_key FROM push_monitors");
+  while (s.step()) out.emplace_back(s.int64(0), s.text(1));
+  return out;
+}
+
+prune_step_result prune_step(connection& c, const retention& r, core::utc_time now,
+                             monitor_id from_monitor, int limit, int monitors_per_step) {
+  prune_step_result out;
+  const auto cutoff = core::format_iso(now - std::chrono::days{r.days});
+  for (const char* sql :
+       {"DELETE FROM check_results WHERE id IN "
+        "(SELECT id FROM check_results WHERE timestamp < ?1 LIMIT ?2)",
+        "DELETE FROM state_changes WHERE id IN "
+        "(SELECT id FROM state_changes WHERE timestamp < ?1 LIMIT ?2)"}) {
+    auto& s = c.cached(sql);
+    s.bind(1, cutoff).bind(2, limit);
+    s.run();
+    out.rows_deleted += s.changes();
+  }
+
+  auto& ids = c.cached("SELECT id FROM monitors WHERE id >= ?1 ORDER BY id LIMIT ?2");
+  ids.bind(1, from_monitor).bind(2, monitors_per_step);
+  std::vector<monitor_id> batch;
+  while (ids.step()) batch.push_back(ids.int64(0));
+  ids.reset();
+  // The newest max_check_results rows per monitor stay: find the timestamp/id of the oldest
+  // one kept (an index seek plus a bounded skip), then delete what is older.
+  auto& oldest_kept = c.cached(
+      "SELECT id FROM check_results WHERE monitor_id = ?1 ORDER BY timestamp DESC, id DESC "
+      "LIMIT 1 OFFSET ?2");
+  auto& trim = c.cached(
+      "DELETE FROM check_results WHERE monitor_id = ?1 AND (timestamp, id) < "
+      "(SELECT timestamp, id FROM check_results WHERE id = ?2)");
+  for (auto id : batch) {
+    oldest_kept.bind(1, id).bind(2, r.max_check_results - 1);
+    std::optional<std::int64_t> boundary;
+    if (oldest_kept.step()) boundary = oldest_kept.int64(0);
+    oldest_kept.reset();
+    if (!boundary) continue;
+    trim.bind(1, id).bind(2, *boundary);
+    trim.run();
+    out.rows_deleted += trim.changes();
+    trim.reset();
+  }
+  out.next_monitor = static_cast<int>(batch.size()) < monitors_per_step ? 0 : batch.back() + 1;
+  return out;
+}
+
+void trim_push_history(connection& c, int keep) {
+  auto s = c.prepare("DELETE FROM push_history WHERE (id % 1048576) >= ?1");
+  s.bind(1, keep);
+  s.run();
+}
+
+}  // namespace uptime::store

@@ -1,0 +1,110 @@
+// What uptime-monitor reads and writes in its database, as plain functions on a connection:
+// monitor identity and state, push history, state changes, check results, the server's
+// liveness record, and retention. No threads here: the writer (writer.hpp) calls these inside
+// its group-commit transactions; CLI commands call the read functions directly.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "core/monitor.hpp"
+#include "core/time.hpp"
+#include "store/sqlite.hpp"
+
+namespace uptime::store {
+
+using monitor_id = std::int64_t;
+
+// A monitor as the configuration declares it.
+struct monitor_declaration {
+  std::string name;
+  std::string type = "push";
+  std::string group;
+  bool enabled = true;
+  core::monitor_rules rules;
+};
+
+// A monitor as the database knows it after sync_monitors.
+struct monitor_record {
+  monitor_id id = 0;
+  std::string name;
+  std::string type;
+  std::string group;
+  bool enabled = true;
+  std::string secret_key;
+  core::monitor_state state;
+  core::monitor_rules rules;      // as declared now (already saved)
+  bool rules_changed = false;     // the stored rules differed: re-arm the deadline
+  bool created = false;           // first time this name was seen
+  std::int64_t push_count = 0;    // pushes ever received (the push history ring's cursor)
+};
+
+// Gives every declared monitor its permanent id (assigned the first time its name is seen)
+// and a secret, saves the declared fields and rules, disables every monitor no longer
+// declared, and returns the declared monitors with their stored state. Caller owns the
+// transaction.
+std::vector<monitor_record> sync_monitors(connection& c,
+                                          const std::vector<monitor_declaration>& declared,
+                                          core::utc_time now);
+
+// Every monitor in the database (for the `monitors` command), enabled or not.
+std::vector<monitor_record> load_monitors(connection& c);
+
+// Saves a monitor's status and deadline fields (monitors + push_monitors).
+void save_state(connection& c, monitor_id id, const core::monitor_state& s);
+
+struct push_row {
+  monitor_id id = 0;
+  std::int64_t seq = 0;            // this push's number: push_count after it
+  int keep = 100;                  // ring size (database.push_history_per_monitor)
+  core::utc_time received_at;
+  std::string method;
+  std::string source_address;
+  std::string user_agent;
+  bool failure = false;
+  std::string message;
+  std::string payload;
+  core::monitor_state state;       // the monitor after the push
+};
+
+// Records one push: its history slot, the monitor's new state and push count.
+void write_push(connection& c, const push_row& p);
+
+// A status change: a state_changes row, a check_results row, and the monitor's saved status.
+void write_transition(connection& c, monitor_id id, const core::transition& t,
+                      const core::monitor_state& state_after);
+
+// A periodic check's result row.
+void write_check(connection& c, monitor_id id, core::utc_time at, core::monitor_status status,
+                 const std::string& error_message);
+
+// The liveness record ("the server was running at …") and its reading at start.
+void record_alive(connection& c, core::utc_time now);
+std::optional<core::utc_time> last_alive(connection& c);
+
+// Every push monitor's current key (re-read when another process changed the database).
+std::vector<std::pair<monitor_id, std::string>> read_secrets(connection& c);
+
+struct retention {
+  int days = 30;
+  int max_check_results = 10000;
+  int push_history_per_monitor = 100;
+};
+
+// One bounded step of pruning: rows older than the retention age (at most `limit` per table),
+// and the check results beyond the per-monitor maximum for monitors with id >= `from_monitor`
+// (at most `monitors_per_step` of them). Returns the monitor id to continue from (0 = wrapped).
+struct prune_step_result {
+  std::int64_t rows_deleted = 0;
+  monitor_id next_monitor = 0;
+};
+prune_step_result prune_step(connection& c, const retention& r, core::utc_time now,
+                             monitor_id from_monitor, int limit = 5000, int monitors_per_step = 200);
+
+// Drops push history slots beyond a (reduced) ring size.
+void trim_push_history(connection& c, int keep);
+
+}  // namespace uptime::store

@@ -1,0 +1,138 @@
+// The serialized group-commit writer (see writer.hpp).
+#include "store/writer.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+
+namespace uptime::store {
+
+writer::writer(const std::filesystem::path& file, const connection_options& options,
+               net::any_io_executor io, external_change_hook on_external_change)
+    : file_(file), options_(options), io_(std::move(io)),
+      on_external_change_(std::move(on_external_change)) {
+  if (file_.has_parent_path()) std::filesystem::create_directories(file_.parent_path());
+  conn_ = std::make_unique<connection>(file_);
+  configure_connection(*conn_, options_);
+  // Checkpoints belong to the background connection, never to the commit path.
+  conn_->exec("PRAGMA wal_autocheckpoint=0");
+  migrate(*conn_);
+  data_version_ = conn_->query_int("PRAGMA data_version");
+  thread_ = std::thread([this] { run(); });
+  checkpoint_thread_ = std::thread([this] { run_checkpoints(); });
+}
+
+writer::~writer() { stop(); }
+
+void writer::submit(job apply, completion done) {
+  {
+    std::lock_guard lock(mutex_);
+    queue_.push_back(entry{std::move(apply), std::move(done)});
+  }
+  wake_.notify_one();
+}
+
+void writer::stop() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_one();
+  if (thread_.joinable()) thread_.join();
+  {
+    std::lock_guard lock(checkpoint_mutex_);
+    checkpoint_stop_ = true;
+  }
+  checkpoint_wake_.notify_one();
+  if (checkpoint_thread_.joinable()) checkpoint_thread_.join();
+}
+
+writer::stats writer::counters() const {
+  std::lock_guard lock(mutex_);
+  return stats_;
+}
+
+void writer::run() {
+  using clock = std::chrono::steady_clock;
+  auto last_version_check = clock::now();
+  std::vector<entry> batch;
+  for (;;) {
+    {
+      std::unique_lock lock(mutex_);
+      wake_.wait_for(lock, std::chrono::milliseconds(500),
+                     [&] { return stopping_ || !queue_.empty(); });
+      if (queue_.empty() && stopping_) return;
+      batch.swap(queue_);
+    }
+    if (!batch.empty()) {
+      bool ok = true;
+      try {
+        transaction tx(*conn_);
+        for (auto& e : batch) e.apply(*conn_);
+        tx.commit();
+      } catch (const std::exception& e) {
+        ok = false;
+        spdlog::error("Database write failed ({} queued changes not saved): {}", batch.size(),
+                      e.what());
+      }
+      {
+        std::lock_guard lock(mutex_);
+        ++stats_.transactions;
+        stats_.jobs += batch.size();
+        if (!ok) ++stats_.failed_transactions;
+      }
+      std::vector<completion> dones;
+      dones.reserve(batch.size());
+      for (auto& e : batch)
+        if (e.done) dones.push_back(std::move(e.done));
+      batch.clear();
+      if (!dones.empty())
+        net::post(io_, [dones = std::move(dones), ok]() mutable {
+          for (auto& d : dones) d(ok);
+        });
+    }
+    if (clock::now() - last_version_check >= std::chrono::milliseconds(500)) {
+      last_version_check = clock::now();
+      check_external_change();
+    }
+  }
+}
+
+void writer::check_external_change() {
+  try {
+    const auto version = conn_->query_int("PRAGMA data_version");
+    if (version == data_version_) return;
+    data_version_ = version;
+    if (on_external_change_) on_external_change_(*conn_);
+  } catch (const std::exception& e) {
+    spdlog::warn("Could not check the database for outside changes: {}", e.what());
+  }
+}
+
+void writer::run_checkpoints() {
+  std::unique_ptr<connection> c;
+  try {
+    c = std::make_unique<connection>(file_);
+    sqlite3_busy_timeout(c->handle(), 1000);
+  } catch (const std::exception& e) {
+    spdlog::warn("WAL checkpoints disabled: {}", e.what());
+    return;
+  }
+  std::unique_lock lock(checkpoint_mutex_);
+  while (!checkpoint_stop_) {
+    checkpoint_wake_.wait_for(lock, std::chrono::seconds(1));
+    try {
+      // PASSIVE never waits for the writer; whatever it could not copy is taken next time.
+      c->exec("PRAGMA wal_checkpoint(PASSIVE)");
+    } catch (const std::exception& e) {
+      spdlog::debug("WAL checkpoint skipped: {}", e.what());
+    }
+  }
+  try {
+    c->exec("PRAGMA wal_checkpoint(TRUNCATE)");
+  } catch (const std::exception&) {
+    // Best effort at shutdown; SQLite checkpoints again when the database is next opened.
+  }
+}
+
+}  // namespace uptime::store

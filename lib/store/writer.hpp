@@ -1,0 +1,91 @@
+// The one serialized writer: every change to the database goes through here, on one thread,
+// with group commit. Jobs queued while a transaction runs all go into the next one, so the
+// commit rate, not the push rate, bounds the disk work; each job's completion is called on the
+// io executor after its transaction committed (ok=true) or failed (ok=false: nothing of that
+// transaction was written). A second thread checkpoints the WAL from its own connection, so
+// checkpoints never stall the commit path.
+//
+// Thread contract: submit() may be called from any thread; completions and nothing else run
+// on the io executor; jobs and the external-change hook run on the writer thread.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "net.hpp"
+#include "store/schema.hpp"
+#include "store/sqlite.hpp"
+#include "util/move_only_function.hpp"
+
+namespace uptime::store {
+
+class writer {
+ public:
+  using job = util::move_only_function<void(connection&)>;
+  using completion = util::move_only_function<void(bool ok)>;
+  // Runs on the writer thread when another process committed to the database (PRAGMA
+  // data_version changed), e.g. a user's `sqlite3 … UPDATE push_monitors SET secret_key=…`.
+  using external_change_hook = std::function<void(connection&)>;
+
+  struct stats {
+    std::uint64_t transactions = 0;
+    std::uint64_t jobs = 0;
+    std::uint64_t failed_transactions = 0;
+  };
+
+  // Opens the database (creating it and its folder), configures and migrates it. Throws
+  // sqlite_error / std::runtime_error when it cannot; nothing is started then.
+  writer(const std::filesystem::path& file, const connection_options& options,
+         net::any_io_executor io, external_change_hook on_external_change = {});
+  ~writer();
+  writer(const writer&) = delete;
+  writer& operator=(const writer&) = delete;
+
+  void submit(job apply, completion done);
+
+  // Commits everything queued, then stops both threads. Idempotent.
+  void stop();
+
+  stats counters() const;
+
+ private:
+  struct entry {
+    job apply;
+    completion done;
+  };
+  void run();
+  void run_checkpoints();
+  void check_external_change();
+
+  // Constant after construction
+  std::filesystem::path file_;
+  connection_options options_;
+  net::any_io_executor io_;
+  external_change_hook on_external_change_;
+  std::unique_ptr<connection> conn_;  // used only by the writer thread once started
+
+  // State below is protected by mutex_
+  mutable std::mutex mutex_;
+  std::condition_variable wake_;
+  std::vector<entry> queue_;
+  bool stopping_ = false;
+  stats stats_;
+
+  // Writer-thread only
+  std::int64_t data_version_ = 0;
+
+  std::mutex checkpoint_mutex_;
+  std::condition_variable checkpoint_wake_;
+  bool checkpoint_stop_ = false;
+
+  std::thread thread_;
+  std::thread checkpoint_thread_;
+};
+
+}  // namespace uptime::store
