@@ -1,0 +1,108 @@
+// The group-commit writer: completions after commit on the io executor, batching under load,
+// a failing job failing only its own transaction, and outside changes noticed.
+#include <catch2/catch.hpp>
+
+#include <atomic>
+#include <thread>
+
+#include "store/schema.hpp"
+#include "store/writer.hpp"
+#include "temp_db.hpp"
+
+using namespace uptime;
+using namespace uptime::store;
+
+namespace {
+void run_until(net::io_context& io, const std::function<bool()>& done) {
+  const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (!done() && std::chrono::steady_clock::now() < give_up) {
+    io.restart();
+    io.run_for(std::chrono::milliseconds(10));
+  }
+}
+}  // namespace
+
+TEST_CASE("every job is committed before its completion runs on the io thread") {
+  temp_db t;
+  net::io_context io;
+  writer w(t.file, {}, io.get_executor());
+  w.submit([](connection& c) { c.exec("CREATE TABLE IF NOT EXISTS x(v INTEGER)"); }, nullptr);
+  constexpr int jobs = 2000;
+  std::atomic<int> ok{0};
+  const auto io_thread = std::this_thread::get_id();
+  std::thread producer([&] {
+    for (int i = 0; i < jobs; ++i)
+      w.submit([i](connection& c) { c.prepare("INSERT INTO x VALUES(" + std::to_string(i) + ")").run(); },
+               [&, io_thread](bool committed) {
+                 CHECK(std::this_thread::get_id() == io_thread);
+                 if (committed) ++ok;
+               });
+  });
+  producer.join();
+  run_until(io, [&] { return ok == jobs; });
+  CHECK(ok == jobs);
+  w.stop();
+  connection c(t.file);
+  CHECK(c.query_int("SELECT count(*) FROM x") == jobs);
+  // Group commit: far fewer transactions than jobs under a burst.
+  CHECK(w.counters().jobs == jobs + 1);
+  CHECK(w.counters().transactions < jobs);
+}
+
+TEST_CASE("a failing job fails its transaction and the writer goes on") {
+  temp_db t;
+  net::io_context io;
+  writer w(t.file, {}, io.get_executor());
+  std::vector<bool> results;
+  w.submit([](connection& c) { c.exec("CREATE TABLE x(v INTEGER)"); }, [&](bool r) { results.push_back(r); });
+  run_until(io, [&] { return results.size() == 1; });
+  std::atomic<bool> release{false};
+  // A slow job ahead of them: the two jobs behind it share one transaction.
+  w.submit([&](connection&) { while (!release) std::this_thread::yield(); }, nullptr);
+  w.submit([](connection& c) { c.exec("INSERT INTO x VALUES(1)"); }, [&](bool r) { results.push_back(r); });
+  w.submit([](connection& c) { c.exec("INSERT INTO missing_table VALUES(1)"); }, [&](bool r) { results.push_back(r); });
+  release = true;
+  run_until(io, [&] { return results.size() == 3; });
+  REQUIRE(results.size() == 3);
+  CHECK(results[0]);
+  CHECK_FALSE(results[1]);  // rolled back with its batch: nothing acknowledged was written
+  CHECK_FALSE(results[2]);
+  w.submit([](connection& c) { c.exec("INSERT INTO x VALUES(2)"); }, [&](bool r) { results.push_back(r); });
+  run_until(io, [&] { return results.size() == 4; });
+  CHECK(results[3]);
+  w.stop();
+  connection c(t.file);
+  CHECK(c.query_int("SELECT group_concat(v) FROM x") == 2);
+  CHECK(w.counters().failed_transactions == 1);
+}
+
+TEST_CASE("a commit made by another process is noticed by the writer") {
+  temp_db t;
+  net::io_context io;
+  std::atomic<int> noticed{0};
+  writer w(t.file, {}, io.get_executor(), [&](connection& c) {
+    if (c.query_int("SELECT count(*) FROM server_meta WHERE key='outside'") == 1) ++noticed;
+  });
+  {
+    connection other(t.file);
+    sqlite3_busy_timeout(other.handle(), 2000);
+    other.exec("INSERT INTO server_meta(key, value) VALUES('outside', '1')");
+  }
+  const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while (noticed == 0 && std::chrono::steady_clock::now() < give_up)
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  CHECK(noticed == 1);
+}
+
+TEST_CASE("stop commits what was queued") {
+  temp_db t;
+  {
+    net::io_context io;
+    writer w(t.file, {}, io.get_executor());
+    w.submit([](connection& c) { c.exec("CREATE TABLE x(v INTEGER)"); }, nullptr);
+    for (int i = 0; i < 100; ++i) w.submit([](connection& c) { c.exec("INSERT INTO x VALUES(1)"); }, nullptr);
+    w.stop();
+  }
+  connection c(t.file);
+  CHECK(c.query_int("SELECT count(*) FROM x") == 100);
+}
