@@ -12,6 +12,9 @@ namespace uptime::core {
 // Either the parsed duration or a message saying what is wrong (for the config loader to
 // prefix with file:line:col and the field). Negative and malformed values are errors here;
 // whether zero is allowed is the caller's rule.
+// Grammar: a bare integer (seconds), or components <digits><unit> with unit one of w, d, h,
+// m, s (lowercase), largest first, each at most once, optionally separated by spaces. Values
+// above ~100 years are refused, so any result can be added to a utc_time without overflow.
 using duration_parse = std::variant<std::chrono::seconds, std::string>;
 duration_parse parse_duration(std::string_view text);
 

@@ -1,0 +1,388 @@
+// The configuration schema: which keys exist where, their defaults and limits, and the rules
+// that span several places (unique monitor names, channel references, expected_interval
+// resolution). The walking and typed reading of YAML is in detail/reader; this file only says
+// what a valid config is. Loading never stops at the first problem: every error is collected
+// and reported in file order, and a config is returned only when there are none.
+#include "config/config.hpp"
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+#include <limits>
+#include <memory>
+#include <set>
+#include <system_error>
+
+#include "config/detail/reader.hpp"
+#include "core/duration.hpp"
+
+namespace uptime::config {
+namespace {
+
+namespace fs = std::filesystem;
+using detail::entry;
+using detail::join;
+using detail::reader;
+
+constexpr std::string_view root_keys[] = {"server", "database", "default_interval", "notifications",
+                                          "monitors"};
+constexpr std::string_view server_keys[] = {
+    "host", "port", "base_url", "max_body_bytes", "max_connections", "header_timeout", "idle_timeout"};
+constexpr std::string_view database_keys[] = {
+    "path", "retention_days", "max_check_results", "push_history_per_monitor", "busy_timeout", "synchronous"};
+constexpr std::string_view monitor_keys[] = {"name",     "type",   "enabled",       "group",
+                                             "interval", "config", "notifications", "alert_on"};
+constexpr std::string_view monitor_config_keys[] = {"expected_interval", "grace_period", "require_payload"};
+
+constexpr std::uint64_t max_body_limit = std::uint64_t{1} << 30;  // 1GiB: bodies are held in memory
+constexpr std::int64_t max_connections_limit = 1'000'000;
+constexpr std::int64_t int_max = std::numeric_limits<int>::max();
+// SQLite takes the busy timeout as an int of milliseconds; an hour is already far too long to
+// hold the writer.
+constexpr std::chrono::seconds max_busy_timeout{3600};
+constexpr std::string_view default_database_path = "data/uptime.db";
+
+// "https://status.example.com/" -> "https://status.example.com"; nullopt if not an absolute
+// http(s) URL. Query strings and fragments are refused: push URLs are appended to the base.
+std::optional<std::string> normalize_base_url(std::string url) {
+  while (!url.empty() && url.back() == '/') url.pop_back();
+  const std::string l = detail::ascii_lower(url);
+  const std::size_t authority = l.starts_with("http://") ? 7 : l.starts_with("https://") ? 8 : 0;
+  if (authority == 0) return std::nullopt;
+  const std::size_t slash = url.find('/', authority);
+  const std::string_view host = std::string_view(url).substr(
+      authority, slash == std::string::npos ? std::string::npos : slash - authority);
+  if (host.empty() || host.front() == ':') return std::nullopt;
+  for (const char c : url) {
+    if (static_cast<unsigned char>(c) <= ' ' || c == '?' || c == '#' || c == 0x7f) return std::nullopt;
+  }
+  return url;
+}
+
+class parser {
+ public:
+  parser(reader& r, config& c, fs::path folder) : r_(r), c_(c), folder_(std::move(folder)) {
+    c_.database.path = resolve(fs::path(default_database_path));
+  }
+
+  void root(const entry& e) {
+    if (!e.empty() && !e.node.IsMap()) {
+      r_.error(e, fmt::format("the top level must be a mapping with keys such as {}; got {}",
+                              fmt::join(root_keys, ", "), e.node.IsSequence() ? "a list" : "text"));
+      return;
+    }
+    const std::vector<entry> fields = r_.mapping(e, root_keys);
+    // Order matters: monitors refer to channels and to default_interval, wherever they are in
+    // the file. Errors are sorted by position afterwards, so this order does not show.
+    for (const entry& f : fields) {
+      if (f.key == "server") {
+        server(f);
+      } else if (f.key == "database") {
+        database(f);
+      } else if (f.key == "default_interval") {
+        if (auto d = r_.duration(f, false)) c_.default_interval = *d;
+      }
+    }
+    for (const entry& f : fields) {
+      if (f.key == "notifications") notifications(f);
+    }
+    for (const entry& f : fields) {
+      if (f.key == "monitors") monitors(f);
+    }
+  }
+
+ private:
+  fs::path resolve(const fs::path& p) const { return (p.is_absolute() ? p : folder_ / p).lexically_normal(); }
+
+  void server(const entry& e) {
+    server_settings& s = c_.server;
+    for (const entry& f : r_.mapping(e, server_keys)) {
+      if (f.key == "host") {
+        if (auto v = r_.text(f, true)) s.host = *v;
+      } else if (f.key == "port") {
+        if (auto v = r_.integer(f, 0, 65535)) s.port = static_cast<std::uint16_t>(*v);
+      } else if (f.key == "base_url") {
+        auto v = r_.text(f);
+        if (!v || v->empty()) continue;  // empty: derived from host and port
+        if (auto url = normalize_base_url(*v)) {
+          s.base_url = *url;
+        } else {
+          r_.error(f, fmt::format("must be an http:// or https:// URL such as {}, got \"{}\"",
+                                  "https://status.example.com", *v));
+        }
+      } else if (f.key == "max_body_bytes") {
+        if (auto v = r_.size(f, 1, max_body_limit)) s.max_body_bytes = static_cast<std::size_t>(*v);
+      } else if (f.key == "max_connections") {
+        if (auto v = r_.integer(f, 1, max_connections_limit))
+          s.max_connections = static_cast<std::size_t>(*v);
+      } else if (f.key == "header_timeout") {
+        if (auto v = r_.duration(f, false)) s.header_timeout = *v;
+      } else if (f.key == "idle_timeout") {
+        if (auto v = r_.duration(f, false)) s.idle_timeout = *v;
+      }
+    }
+  }
+
+  void database(const entry& e) {
+    database_settings& d = c_.database;
+    for (const entry& f : r_.mapping(e, database_keys)) {
+      if (f.key == "path") {
+        if (auto v = r_.text(f, true)) d.path = resolve(fs::path(*v));
+      } else if (f.key == "retention_days") {
+        if (auto v = r_.integer(f, 1, int_max)) d.retention_days = static_cast<int>(*v);
+      } else if (f.key == "max_check_results") {
+        if (auto v = r_.integer(f, 1, int_max)) d.max_check_results = static_cast<int>(*v);
+      } else if (f.key == "push_history_per_monitor") {
+        if (auto v = r_.integer(f, 1, 1'000'000)) d.push_history_per_monitor = static_cast<int>(*v);
+      } else if (f.key == "busy_timeout") {
+        auto v = r_.duration(f, false);
+        if (v && *v > max_busy_timeout) {
+          r_.error(f, fmt::format("must be at most 1h, got {}", core::format_duration(*v)));
+        } else if (v) {
+          d.busy_timeout = *v;
+        }
+      } else if (f.key == "synchronous") {
+        auto v = r_.text(f, true);
+        if (v && (*v == "normal" || *v == "full")) {
+          d.synchronous = *v;
+        } else if (v) {
+          r_.error(f, fmt::format("must be normal or full, got \"{}\"", *v));
+        }
+      }
+    }
+  }
+
+  void notifications(const entry& e) {
+    for (const entry& f : r_.mapping(e, {})) {
+      channel_names_.insert(f.key);  // even if invalid, so references to it are not also errors
+      if (f.key.empty()) {
+        r_.error(f.key_mark, e.path, "a channel name must not be empty");
+        continue;
+      }
+      if (!f.node.IsMap()) {
+        r_.error(
+            f, fmt::format("must be a mapping with a type, e.g. {{type: email, to: ops@example.com}}; got {}",
+                           f.empty()             ? "nothing"
+                           : f.node.IsSequence() ? "a list"
+                                                 : "text"));
+        continue;
+      }
+      channel_settings ch;
+      ch.name = f.key;
+      ch.line = f.key_mark.line + 1;
+      bool has_type = false;
+      bool ok = true;
+      for (const entry& field : r_.mapping(f, {})) {
+        if (field.key == "type") {
+          has_type = true;
+          auto v = r_.text(field, true);
+          ok = ok && v;
+          if (v) ch.type = *v;
+        } else if (field.node.IsSequence()) {
+          std::vector<std::string> items;
+          for (const entry& item : r_.list(field, "[a, b]")) {
+            auto v = r_.text(item);
+            ok = ok && v;
+            if (v) items.push_back(*v);
+          }
+          ch.fields[field.key] = fmt::format("{}", fmt::join(items, ","));
+        } else if (field.node.IsMap()) {
+          r_.error(field, "must be text or a list of text, got a mapping");
+          ok = false;
+        } else if (auto v = r_.text(field)) {
+          ch.fields[field.key] = *v;
+        } else {
+          ok = false;
+        }
+      }
+      if (!has_type) {
+        r_.error(f.key_mark, join(f.path, "type"), "is required, e.g. type: email");
+        ok = false;
+      }
+      if (ok) c_.notifications.emplace(ch.name, std::move(ch));
+    }
+  }
+
+  void monitors(const entry& e) {
+    std::map<std::string, int, std::less<>> first_line;  // name -> line of its entry
+    for (const entry& item : r_.list(e, "[{name: Nightly backup, type: push, interval: 24h}]")) {
+      monitor_settings m;
+      m.line = item.line();
+      std::optional<std::chrono::seconds> expected;
+      bool has_name = false;
+      for (const entry& f : r_.mapping(item, monitor_keys)) {
+        if (f.key == "name") {
+          has_name = true;
+          auto v = r_.text(f, true);
+          if (!v) continue;
+          m.name = *v;
+          if (auto [first, inserted] = first_line.emplace(*v, m.line); !inserted) {
+            r_.error(f,
+                     fmt::format("name \"{}\" is already used by the monitor on line {}", *v, first->second));
+          }
+        } else if (f.key == "type") {
+          auto v = r_.text(f, true);
+          if (v && *v != "push") r_.error(f, fmt::format("unknown type \"{}\", expected push", *v));
+        } else if (f.key == "enabled") {
+          if (auto v = r_.boolean(f)) m.enabled = *v;
+        } else if (f.key == "group") {
+          if (auto v = r_.text(f)) m.group = *v;
+        } else if (f.key == "interval") {
+          if (auto v = r_.duration(f, false)) m.interval = *v;
+        } else if (f.key == "config") {
+          for (const entry& cf : r_.mapping(f, monitor_config_keys)) {
+            if (cf.key == "expected_interval") {
+              expected = r_.duration(cf, false);
+            } else if (cf.key == "grace_period") {
+              if (auto v = r_.duration(cf, true)) m.grace_period = *v;
+            } else if (cf.key == "require_payload") {
+              if (auto v = r_.boolean(cf)) m.require_payload = *v;
+            }
+          }
+        } else if (f.key == "notifications") {
+          monitor_channels(f, m);
+        } else if (f.key == "alert_on") {
+          alert_on(f, m);
+        }
+      }
+      // An item that is not a mapping was reported as such; "name is required" would be noise.
+      if (!has_name && (item.empty() || item.node.IsMap())) {
+        r_.error(item.mark, join(item.path, "name"), "is required");
+      }
+      m.expected_interval = expected ? *expected : m.interval.count() != 0 ? m.interval : c_.default_interval;
+      c_.monitors.push_back(std::move(m));
+    }
+  }
+
+  void monitor_channels(const entry& f, monitor_settings& m) {
+    for (const entry& item : r_.list(f, "[ops-email]")) {
+      auto v = r_.text(item, true);
+      if (!v) continue;
+      if (!channel_names_.contains(*v)) {
+        if (channel_names_.empty()) {
+          r_.error(
+              item,
+              fmt::format("unknown notification channel \"{}\"; no channels are defined under notifications:",
+                          *v));
+        } else {
+          r_.error(item, fmt::format("unknown notification channel \"{}\"; defined: {}", *v,
+                                     fmt::join(channel_names_, ", ")));
+        }
+      } else if (std::find(m.notifications.begin(), m.notifications.end(), *v) != m.notifications.end()) {
+        r_.error(item, fmt::format("\"{}\" is listed twice", *v));
+      } else {
+        m.notifications.push_back(*v);
+      }
+    }
+  }
+
+  void alert_on(const entry& f, monitor_settings& m) {
+    if (f.empty()) return;  // as if absent: the default, both
+    m.alert_on.clear();
+    for (const entry& item : r_.list(f, "[down, up]")) {
+      auto v = r_.text(item);
+      if (!v) continue;
+      alert_event event{};
+      if (*v == "down") {
+        event = alert_event::down;
+      } else if (*v == "up") {
+        event = alert_event::up;
+      } else {
+        r_.error(item, fmt::format("must be down or up, got \"{}\"", *v));
+        continue;
+      }
+      if (std::find(m.alert_on.begin(), m.alert_on.end(), event) != m.alert_on.end()) {
+        r_.error(item, fmt::format("\"{}\" is listed twice", *v));
+      } else {
+        m.alert_on.push_back(event);
+      }
+    }
+  }
+
+  reader& r_;
+  config& c_;
+  fs::path folder_;  // the config file's folder, absolute: relative paths are resolved against it
+  std::set<std::string, std::less<>> channel_names_;
+};
+
+fs::path absolute_normal(const fs::path& file) {
+  std::error_code ec;
+  fs::path p = fs::absolute(file, ec);
+  return (ec ? file : p).lexically_normal();
+}
+
+}  // namespace
+
+std::string config::public_base_url() const {
+  if (!server.base_url.empty()) {
+    std::string url = server.base_url;
+    while (!url.empty() && url.back() == '/') url.pop_back();
+    return url;
+  }
+  std::string host = server.host;
+  if (host.empty() || host == "0.0.0.0" || host == "::" || host == "[::]") {
+    host = "localhost";
+  } else if (host.find(':') != std::string::npos && host.front() != '[') {
+    host = fmt::format("[{}]", host);  // an IPv6 literal
+  }
+  return fmt::format("http://{}:{}", host, server.port);
+}
+
+env_lookup process_environment() {
+  return [](std::string_view name) -> std::optional<std::string> {
+    const char* value = std::getenv(std::string(name).c_str());
+    if (value == nullptr) return std::nullopt;
+    return std::string(value);
+  };
+}
+
+load_result load_string(std::string_view yaml, const std::filesystem::path& file, const env_lookup& env) {
+  const std::string file_name = file.string();
+  std::vector<YAML::Node> documents;
+  try {
+    documents = YAML::LoadAll(std::string(yaml));
+  } catch (const YAML::Exception& e) {
+    if (e.mark.is_null()) return {std::nullopt, {fmt::format("{}: YAML syntax error: {}", file_name, e.msg)}};
+    return {std::nullopt,
+            {fmt::format("{}:{}:{}: YAML syntax error: {}", file_name, e.mark.line + 1, e.mark.column + 1,
+                         e.msg)}};
+  }
+
+  reader r(file_name, env);
+  config c;
+  c.file = absolute_normal(file);
+  parser p(r, c, c.file.parent_path());
+  if (!documents.empty()) {
+    const YAML::Node& root = documents.front();
+    p.root({"", root, root.Mark().is_null() ? YAML::Mark() : root.Mark(), "", root.Mark()});
+  }
+  for (std::size_t i = 1; i < documents.size(); ++i) {
+    if (documents[i].IsNull()) continue;  // a trailing "---" with nothing after it
+    r.error(documents[i].Mark(), "", "only one YAML document is allowed (found another \"---\")");
+  }
+
+  if (r.has_errors()) return {std::nullopt, r.errors()};
+  return {std::move(c), {}};
+}
+
+load_result load_file(const std::filesystem::path& file, const env_lookup& env) {
+  auto cannot_read = [&](int err) {
+    return load_result{
+        std::nullopt,
+        {fmt::format("{}: cannot read: {}", file.string(), std::generic_category().message(err))}};
+  };
+  std::unique_ptr<std::FILE, int (*)(std::FILE*)> f(std::fopen(file.c_str(), "rb"), &std::fclose);
+  if (!f) return cannot_read(errno);
+  std::string contents;
+  char buffer[64 * 1024];
+  std::size_t n = 0;
+  while ((n = std::fread(buffer, 1, sizeof buffer, f.get())) > 0) contents.append(buffer, n);
+  if (std::ferror(f.get())) return cannot_read(errno);
+  return load_string(contents, file, env);
+}
+
+}  // namespace uptime::config

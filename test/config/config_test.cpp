@@ -1,0 +1,651 @@
+// Unit tests for config/: what a valid file loads into (every field, the defaults, path and
+// ${VAR} resolution) and what an invalid one reports — every error at once, in file order, each
+// as "<file>:<line>:<col>: <field>: <message>" with the exact text a user will read.
+#include "config/config.hpp"
+
+#include <catch2/catch.hpp>
+#include <cstdlib>
+#include <fstream>
+#include <map>
+#include <random>
+
+using namespace std::chrono_literals;
+namespace fs = std::filesystem;
+namespace cfg = uptime::config;
+
+namespace {
+
+cfg::env_lookup env_of(std::map<std::string, std::string, std::less<>> vars) {
+  return [vars = std::move(vars)](std::string_view name) -> std::optional<std::string> {
+    auto it = vars.find(name);
+    if (it == vars.end()) return std::nullopt;
+    return it->second;
+  };
+}
+
+// YAML literals below start on the line after R"( for readability; drop that first newline so
+// line 1 of the document is the first line written.
+std::string_view yaml_text(std::string_view yaml) {
+  if (!yaml.empty() && yaml.front() == '\n') yaml.remove_prefix(1);
+  return yaml;
+}
+
+cfg::load_result load(std::string_view yaml, const cfg::env_lookup& env = env_of({})) {
+  return cfg::load_string(yaml_text(yaml), "config.yaml", env);
+}
+
+// The loaded config; fails the test with every error if there were any.
+cfg::config loaded(std::string_view yaml, const cfg::env_lookup& env = env_of({})) {
+  auto r = load(yaml, env);
+  if (!r.value) {
+    std::string all;
+    for (const auto& e : r.errors) all += e + "\n";
+    FAIL("the config was refused:\n" << all);
+  }
+  CHECK(r.errors.empty());
+  return *r.value;
+}
+
+// Every error, one per line, so a mismatch shows the whole list.
+std::string errors(std::string_view yaml, const cfg::env_lookup& env = env_of({})) {
+  auto r = load(yaml, env);
+  CHECK_FALSE(r.value);
+  std::string all;
+  for (const auto& e : r.errors) all += e + "\n";
+  return all;
+}
+
+// A file in a fresh folder under the system temp folder, removed at the end of the test.
+struct temp_file {
+  fs::path folder;
+  fs::path path;
+  explicit temp_file(std::string_view contents) {
+    std::random_device random;
+    folder = fs::temp_directory_path() / ("uptime-config-test-" + std::to_string(random()));
+    fs::create_directories(folder);
+    path = folder / "config.yaml";
+    std::ofstream(path) << contents;
+  }
+  ~temp_file() {
+    std::error_code ignored;
+    fs::remove_all(folder, ignored);
+  }
+};
+
+}  // namespace
+
+TEST_CASE("a full example with every field loads into the settings it spells out") {
+  const auto c = loaded(R"(
+server:
+  host: 127.0.0.1
+  port: 8080
+  base_url: https://status.example.com/
+  max_body_bytes: 1MiB
+  max_connections: 500
+  header_timeout: 5s
+  idle_timeout: 2m
+database:
+  path: /var/lib/uptime/uptime.db
+  retention_days: 90
+  max_check_results: 500
+  push_history_per_monitor: 20
+  busy_timeout: 3s
+  synchronous: full
+default_interval: 5m
+notifications:
+  ops-mail:
+    type: email
+    to: [ops@example.com, oncall@example.com]
+    smtp_port: 587
+  chat:
+    type: webhook
+    url: https://hooks.example.com/x
+monitors:
+  - name: Nightly backup
+    type: push
+    enabled: false
+    group: backups
+    interval: 12h
+    config:
+      expected_interval: 24h
+      grace_period: 1h
+      require_payload: true
+    notifications: [ops-mail, chat]
+    alert_on: [down]
+  - name: Sync
+)");
+  CHECK(c.server.host == "127.0.0.1");
+  CHECK(c.server.port == 8080);
+  CHECK(c.server.base_url == "https://status.example.com");
+  CHECK(c.server.max_body_bytes == 1024 * 1024);
+  CHECK(c.server.max_connections == 500);
+  CHECK(c.server.header_timeout == 5s);
+  CHECK(c.server.idle_timeout == 2min);
+  CHECK(c.database.path == fs::path("/var/lib/uptime/uptime.db"));
+  CHECK(c.database.retention_days == 90);
+  CHECK(c.database.max_check_results == 500);
+  CHECK(c.database.push_history_per_monitor == 20);
+  CHECK(c.database.busy_timeout == 3000ms);
+  CHECK(c.database.synchronous == "full");
+  CHECK(c.default_interval == 5min);
+
+  REQUIRE(c.notifications.size() == 2);
+  const auto& mail = c.notifications.at("ops-mail");
+  CHECK(mail.name == "ops-mail");
+  CHECK(mail.type == "email");
+  CHECK(mail.line == 18);
+  CHECK(mail.fields == std::map<std::string, std::string>{{"to", "ops@example.com,oncall@example.com"},
+                                                          {"smtp_port", "587"}});
+  CHECK(c.notifications.at("chat").fields ==
+        std::map<std::string, std::string>{{"url", "https://hooks.example.com/x"}});
+
+  REQUIRE(c.monitors.size() == 2);
+  const auto& m = c.monitors[0];
+  CHECK(m.name == "Nightly backup");
+  CHECK(m.type == "push");
+  CHECK_FALSE(m.enabled);
+  CHECK(m.group == "backups");
+  CHECK(m.interval == 12h);
+  CHECK(m.expected_interval == 24h);
+  CHECK(m.grace_period == 1h);
+  CHECK(m.require_payload);
+  CHECK(m.notifications == std::vector<std::string>{"ops-mail", "chat"});
+  CHECK(m.alert_on == std::vector<cfg::alert_event>{cfg::alert_event::down});
+  CHECK(m.line == 26);
+  CHECK(c.monitors[1].name == "Sync");
+  CHECK(c.monitors[1].line == 37);
+  CHECK(c.public_base_url() == "https://status.example.com");
+}
+
+TEST_CASE("an empty file is a valid config with no monitors and every default") {
+  for (std::string_view text : {"", "\n", "# nothing here yet\n", "---\n"}) {
+    INFO('"' << text << '"');
+    const auto r = cfg::load_string(text, "/etc/uptime/config.yaml", env_of({}));
+    REQUIRE(r.value);
+    const auto& c = *r.value;
+    CHECK(c.file == fs::path("/etc/uptime/config.yaml"));
+    CHECK(c.server.host == "0.0.0.0");
+    CHECK(c.server.port == 5000);
+    CHECK(c.server.base_url.empty());
+    CHECK(c.server.max_body_bytes == 100 * 1024);
+    CHECK(c.database.path == fs::path("/etc/uptime/data/uptime.db"));
+    CHECK(c.database.retention_days == 30);
+    CHECK(c.database.synchronous == "normal");
+    CHECK(c.default_interval == 60s);
+    CHECK(c.notifications.empty());
+    CHECK(c.monitors.empty());
+    CHECK(c.public_base_url() == "http://localhost:5000");
+  }
+}
+
+TEST_CASE("empty sections are the same as absent ones") {
+  const auto c = loaded(R"(
+server:
+database:
+notifications:
+monitors:
+)");
+  CHECK(c.server.port == 5000);
+  CHECK(c.monitors.empty());
+}
+
+TEST_CASE("a monitor with only a name is an enabled push monitor alerting on down and up") {
+  const auto c = loaded(R"(
+monitors:
+  - name: Only a name
+)");
+  REQUIRE(c.monitors.size() == 1);
+  const auto& m = c.monitors[0];
+  CHECK(m.type == "push");
+  CHECK(m.enabled);
+  CHECK(m.group.empty());
+  CHECK(m.interval == 0s);  // as written: the server resolves it
+  CHECK(m.expected_interval == 60s);
+  CHECK(m.grace_period == 0s);
+  CHECK_FALSE(m.require_payload);
+  CHECK(m.notifications.empty());
+  CHECK(m.alert_on == std::vector<cfg::alert_event>{cfg::alert_event::down, cfg::alert_event::up});
+}
+
+TEST_CASE(
+    "expected_interval comes from config, else interval, else default_interval wherever it is written") {
+  const auto c = loaded(R"(
+monitors:
+  - name: a
+    interval: 10m
+    config: {expected_interval: 1h}
+  - name: b
+    interval: 10m
+  - name: c
+default_interval: 2m
+)");
+  REQUIRE(c.monitors.size() == 3);
+  CHECK(c.monitors[0].expected_interval == 1h);
+  CHECK(c.monitors[0].interval == 10min);
+  CHECK(c.monitors[1].expected_interval == 10min);
+  CHECK(c.monitors[2].expected_interval == 2min);
+  CHECK(c.monitors[2].interval == 0s);
+}
+
+TEST_CASE("a relative database path is resolved against the config file's folder") {
+  const std::string_view relative = "database: {path: ../state/./uptime.db}\n";
+  auto r = cfg::load_string(relative, "/etc/uptime/config.yaml", env_of({}));
+  REQUIRE(r.value);
+  CHECK(r.value->database.path == fs::path("/etc/state/uptime.db"));
+
+  r = cfg::load_string("database: {path: /var/lib/uptime//u.db}\n", "/etc/uptime/config.yaml", env_of({}));
+  REQUIRE(r.value);
+  CHECK(r.value->database.path == fs::path("/var/lib/uptime/u.db"));
+
+  // A config file named relative to the working directory still yields absolute paths.
+  r = cfg::load_string("", "conf/config.yaml", env_of({}));
+  REQUIRE(r.value);
+  CHECK(r.value->file == (fs::current_path() / "conf/config.yaml").lexically_normal());
+  CHECK(r.value->database.path == (fs::current_path() / "conf/data/uptime.db").lexically_normal());
+}
+
+TEST_CASE("${VAR} is replaced from the environment anywhere in a value, and $$ is a literal $") {
+  const auto c = loaded(R"(
+server:
+  port: ${PORT}
+  base_url: https://${HOST}/uptime
+notifications:
+  mail:
+    type: email
+    password: "${SMTP_PASSWORD}"
+    note: costs $$5, or $5
+monitors:
+  - name: ${PREFIX} backup
+    enabled: ${ENABLED}
+)",
+                        env_of({{"PORT", "8081"},
+                                {"HOST", "status.example.com"},
+                                {"SMTP_PASSWORD", "p@ss ${NOT_EXPANDED}"},
+                                {"PREFIX", "nightly"},
+                                {"ENABLED", "false"}}));
+  CHECK(c.server.port == 8081);
+  CHECK(c.server.base_url == "https://status.example.com/uptime");
+  // The value of a variable is used as it is, not searched for ${…} again.
+  CHECK(c.notifications.at("mail").fields.at("password") == "p@ss ${NOT_EXPANDED}");
+  CHECK(c.notifications.at("mail").fields.at("note") == "costs $5, or $5");
+  REQUIRE(c.monitors.size() == 1);
+  CHECK(c.monitors[0].name == "nightly backup");
+  CHECK_FALSE(c.monitors[0].enabled);
+}
+
+TEST_CASE("an unset ${VAR} is an error naming the variable, the file, line, column and field") {
+  CHECK(errors(R"(
+notifications:
+  ops-mail:
+    type: email
+    password: ${SMTP_PASSWORD}
+    user: ${SMTP_USER
+    token: ${bad-name}
+)") == "config.yaml:4:15: notifications.ops-mail.password: environment variable SMTP_PASSWORD is not set\n"
+       "config.yaml:5:11: notifications.ops-mail.user: unterminated ${ (write $$ for a literal $)\n"
+       "config.yaml:6:12: notifications.ops-mail.token: \"${bad-name}\" is not a valid environment variable "
+       "reference\n");
+}
+
+TEST_CASE("process_environment reads the real environment") {
+  REQUIRE(::setenv("UPTIME_CONFIG_TEST_VARIABLE", "from the environment", 1) == 0);
+  const auto env = cfg::process_environment();
+  CHECK(env("UPTIME_CONFIG_TEST_VARIABLE") == std::optional<std::string>("from the environment"));
+  ::unsetenv("UPTIME_CONFIG_TEST_VARIABLE");
+  CHECK_FALSE(env("UPTIME_CONFIG_TEST_VARIABLE"));
+}
+
+TEST_CASE("unknown keys anywhere are errors naming the key's path, with a suggestion for typos") {
+  CHECK(errors(R"(
+server:
+  prot: 5000
+  colour: blue
+monitor: []
+monitors:
+  - name: a
+    grace_period: 5m
+    config: {expected_intervall: 1h}
+)") == "config.yaml:2:3: server.prot: unknown key (did you mean port?)\n"
+       "config.yaml:3:3: server.colour: unknown key; expected one of host, port, base_url, max_body_bytes, "
+       "max_connections, header_timeout, idle_timeout\n"
+       "config.yaml:4:1: monitor: unknown key (did you mean monitors?)\n"
+       "config.yaml:7:5: monitors[0].grace_period: unknown key; expected one of name, type, enabled, group, "
+       "interval, config, notifications, alert_on\n"
+       "config.yaml:8:14: monitors[0].config.expected_intervall: unknown key (did you mean "
+       "expected_interval?)\n");
+}
+
+TEST_CASE("a key written twice in the same mapping is an error") {
+  CHECK(errors(R"(
+server:
+  port: 5000
+  port: 5001
+)") == "config.yaml:3:3: server.port: duplicate key (first on line 2)\n");
+}
+
+TEST_CASE("a duplicate monitor name is reported on the second occurrence with the first's line") {
+  CHECK(errors(R"(
+monitors:
+  - name: Backup
+  - name: Sync
+  - name: Backup
+  - name: Backup
+)") == "config.yaml:4:11: monitors[2].name: name \"Backup\" is already used by the monitor on line 2\n"
+       "config.yaml:5:11: monitors[3].name: name \"Backup\" is already used by the monitor on line 2\n");
+}
+
+TEST_CASE("a monitor without a name is refused") {
+  CHECK(errors(R"(
+monitors:
+  - type: push
+  - name: ""
+  -
+)") == "config.yaml:2:3: monitors[2].name: is required\n"  // an empty item points at the start of its list
+       "config.yaml:2:5: monitors[0].name: is required\n"
+       "config.yaml:3:11: monitors[1].name: must not be empty\n");
+}
+
+TEST_CASE("a monitor type other than push is refused") {
+  CHECK(errors(R"(
+monitors:
+  - name: web
+    type: http
+)") == "config.yaml:3:11: monitors[0].type: unknown type \"http\", expected push\n");
+}
+
+TEST_CASE("a notification channel a monitor names must be defined under notifications:") {
+  CHECK(errors(R"(
+monitors:
+  - name: a
+    notifications: [ops-mail, pager, ops-mail]
+notifications:
+  ops-mail: {type: email}
+  chat: {type: webhook}
+)") == "config.yaml:3:31: monitors[0].notifications[1]: unknown notification channel \"pager\"; defined: "
+       "chat, ops-mail\n"
+       "config.yaml:3:38: monitors[0].notifications[2]: \"ops-mail\" is listed twice\n");
+
+  CHECK(errors(R"(
+monitors:
+  - name: a
+    notifications: [pager]
+)") == "config.yaml:3:21: monitors[0].notifications[0]: unknown notification channel \"pager\"; "
+       "no channels are defined under notifications:\n");
+}
+
+TEST_CASE("a channel needs a type; its other fields are kept as text, lists joined with commas") {
+  CHECK(errors(R"(
+notifications:
+  ops-mail:
+    to: ops@example.com
+  chat: https://hooks.example.com
+  pager:
+    type: pagerduty
+    routing: {key: x}
+)") == "config.yaml:2:3: notifications.ops-mail.type: is required, e.g. type: email\n"
+       "config.yaml:4:9: notifications.chat: must be a mapping with a type, e.g. {type: email, to: "
+       "ops@example.com}; "
+       "got text\n"
+       "config.yaml:7:14: notifications.pager.routing: must be text or a list of text, got a mapping\n");
+
+  const auto c = loaded(R"(
+notifications:
+  ops-mail:
+    type: email
+    to:
+      - a@example.com
+      - b@example.com
+    port: 25
+    empty:
+)");
+  CHECK(c.notifications.at("ops-mail").fields ==
+        std::map<std::string, std::string>{
+            {"to", "a@example.com,b@example.com"}, {"port", "25"}, {"empty", ""}});
+}
+
+TEST_CASE("alert_on accepts a subset of down and up and refuses anything else") {
+  const auto c = loaded(R"(
+monitors:
+  - {name: a, alert_on: [up]}
+  - {name: b, alert_on: []}
+  - {name: c, alert_on: [up, down]}
+)");
+  CHECK(c.monitors[0].alert_on == std::vector<cfg::alert_event>{cfg::alert_event::up});
+  CHECK(c.monitors[1].alert_on.empty());
+  CHECK(c.monitors[2].alert_on ==
+        std::vector<cfg::alert_event>{cfg::alert_event::up, cfg::alert_event::down});
+
+  CHECK(errors(R"(
+monitors:
+  - {name: a, alert_on: [down, recovery, down]}
+  - {name: b, alert_on: down}
+)") == "config.yaml:2:32: monitors[0].alert_on[1]: must be down or up, got \"recovery\"\n"
+       "config.yaml:2:42: monitors[0].alert_on[2]: \"down\" is listed twice\n"
+       "config.yaml:3:25: monitors[1].alert_on: must be a list, e.g. [down, up], got \"down\"\n");
+}
+
+TEST_CASE("a negative expected_interval is reported with file, line, column and field") {
+  CHECK(errors(R"(
+monitors:
+  - name: a
+  - name: b
+  - name: c
+    config:
+      expected_interval: -5
+)") == "config.yaml:6:26: monitors[2].config.expected_interval: must be a positive duration, got -5\n");
+}
+
+TEST_CASE("bad durations are reported with what was written and what is expected") {
+  CHECK(errors(R"(
+default_interval: 0
+server:
+  idle_timeout: forever
+database:
+  busy_timeout: 2h
+monitors:
+  - name: a
+    interval: 1.5h
+    config:
+      expected_interval: 0s
+      grace_period: -1m
+  - name: b
+    config:
+      grace_period: 0
+)") == "config.yaml:1:19: default_interval: must be a positive duration, got 0\n"
+       "config.yaml:3:17: server.idle_timeout: must be a duration like 90s, 15m, 25h or 7d, got \"forever\"\n"
+       "config.yaml:5:17: database.busy_timeout: must be at most 1h, got 2h\n"
+       "config.yaml:8:15: monitors[0].interval: must be a duration like 90s, 15m, 25h or 7d, got \"1.5h\"\n"
+       "config.yaml:10:26: monitors[0].config.expected_interval: must be a positive duration, got 0s\n"
+       "config.yaml:11:21: monitors[0].config.grace_period: must be a positive duration, got -1m\n");
+}
+
+TEST_CASE("a wrong scalar type says what was expected and quotes what was written") {
+  CHECK(errors(R"(
+server:
+  port: abc
+  max_connections: 0
+  host:
+database:
+  retention_days: 0
+  push_history_per_monitor: 1000001
+  synchronous: off
+monitors:
+  - name: [a, b]
+    enabled: maybe
+    group: {x: 1}
+    config:
+      require_payload: 1
+)") == "config.yaml:2:9: server.port: must be a whole number from 0 to 65535, got \"abc\"\n"
+       "config.yaml:3:20: server.max_connections: must be a whole number from 1 to 1000000, got 0\n"
+       "config.yaml:4:3: server.host: must not be empty\n"
+       "config.yaml:6:19: database.retention_days: must be a whole number of at least 1, got 0\n"
+       "config.yaml:7:29: database.push_history_per_monitor: must be a whole number from 1 to 1000000, got "
+       "1000001\n"
+       "config.yaml:8:16: database.synchronous: must be normal or full, got \"off\"\n"
+       "config.yaml:10:11: monitors[0].name: must be text, got a list\n"
+       "config.yaml:11:14: monitors[0].enabled: must be true or false, got \"maybe\"\n"
+       "config.yaml:12:12: monitors[0].group: must be text, got a mapping\n"
+       "config.yaml:14:24: monitors[0].config.require_payload: must be true or false, got \"1\"\n");
+
+  CHECK(errors("server: {port: 70000}\n") ==
+        "config.yaml:1:16: server.port: must be a whole number from 0 to 65535, got 70000\n");
+}
+
+TEST_CASE("max_body_bytes accepts plain bytes and KB, KiB, MB and MiB sizes") {
+  auto body_limit = [](std::string_view value) {
+    return loaded(std::string("server: {max_body_bytes: ") + std::string(value) + "}\n")
+        .server.max_body_bytes;
+  };
+  CHECK(body_limit("4096") == 4096);
+  CHECK(body_limit("100KiB") == 100 * 1024);
+  CHECK(body_limit("100KB") == 100 * 1000);
+  CHECK(body_limit("\"1 MiB\"") == 1024 * 1024);
+  CHECK(body_limit("2MB") == 2'000'000);
+  CHECK(errors("server: {max_body_bytes: 100 parsecs}\n") ==
+        "config.yaml:1:26: server.max_body_bytes: must be a size like 102400, 100KiB or 1MiB, got \"100 "
+        "parsecs\"\n");
+  CHECK(errors("server: {max_body_bytes: 99999999999999999999999GiB}\n") ==
+        "config.yaml:1:26: server.max_body_bytes: must be a size from 1 to 1GiB, got "
+        "\"99999999999999999999999GiB\"\n");
+  CHECK(errors("server: {max_body_bytes: 0}\n") ==
+        "config.yaml:1:26: server.max_body_bytes: must be a size from 1 to 1GiB, got \"0\"\n");
+}
+
+TEST_CASE("base_url must be an http or https URL; public_base_url falls back to host and port") {
+  CHECK(loaded("server: {base_url: 'http://10.0.0.5:5000/uptime//'}\n").public_base_url() ==
+        "http://10.0.0.5:5000/uptime");
+  CHECK(errors(R"(
+server:
+  base_url: status.example.com
+  host: "::"
+)") == "config.yaml:2:13: server.base_url: must be an http:// or https:// URL such as "
+       "https://status.example.com, got \"status.example.com\"\n");
+  for (const char* bad : {"ftp://x", "https://", "https://a b", "https://x/?q=1"}) {
+    INFO(bad);
+    CHECK_FALSE(load(std::string("server: {base_url: '") + bad + "'}\n").value);
+  }
+
+  CHECK(loaded("server: {host: '::', port: 8080}\n").public_base_url() == "http://localhost:8080");
+  CHECK(loaded("server: {host: 192.168.1.2}\n").public_base_url() == "http://192.168.1.2:5000");
+  CHECK(loaded("server: {host: '::1'}\n").public_base_url() == "http://[::1]:5000");
+}
+
+TEST_CASE("a top level that is not a mapping, or monitors that is not a list, is an error") {
+  CHECK(errors("- name: a\n") ==
+        "config.yaml:1:1: the top level must be a mapping with keys such as server, database, "
+        "default_interval, "
+        "notifications, monitors; got a list\n");
+  CHECK(errors(R"(
+monitors:
+  name: a
+server: 5000
+notifications: [a]
+)") == "config.yaml:2:3: monitors: must be a list, e.g. [{name: Nightly backup, type: push, interval: 24h}], "
+       "got a mapping\n"
+       "config.yaml:3:9: server: must be a mapping (key: value lines), got \"5000\"\n"
+       "config.yaml:4:16: notifications: must be a mapping (key: value lines), got a list\n");
+  CHECK(errors("a: 1\n---\nb: 2\n") ==
+        "config.yaml:1:1: a: unknown key; expected one of server, database, default_interval, notifications, "
+        "monitors\n"
+        "config.yaml:3:1: only one YAML document is allowed (found another \"---\")\n");
+}
+
+TEST_CASE("every error in a file is reported at once, in file order") {
+  CHECK(errors(R"(
+monitors:
+  - name: Backup
+    type: push
+    config:
+      expected_interval: 25 hours
+      grace_period: 1h
+    notifications: [ops-mail]
+  - name: Backup
+    enabled: maybe
+server:
+  port: 99999
+notifications:
+  ops-mail:
+    to: ops@example.com
+)") == "config.yaml:5:26: monitors[0].config.expected_interval: must be a duration like 90s, 15m, 25h or 7d, "
+       "got \"25 hours\"\n"
+       "config.yaml:8:11: monitors[1].name: name \"Backup\" is already used by the monitor on line 2\n"
+       "config.yaml:9:14: monitors[1].enabled: must be true or false, got \"maybe\"\n"
+       "config.yaml:11:9: server.port: must be a whole number from 0 to 65535, got 99999\n"
+       "config.yaml:13:3: notifications.ops-mail.type: is required, e.g. type: email\n");
+}
+
+TEST_CASE("a YAML syntax error names the position and yaml-cpp's message, and nothing else") {
+  CHECK(errors(R"(
+server:
+  port: 5000
+ host: x
+monitors: [
+)") == "config.yaml:3:2: YAML syntax error: end of map not found\n");
+}
+
+TEST_CASE("load_file reads a real file and names it as given in messages") {
+  temp_file good(R"(# a real file
+database:
+  path: state/uptime.db
+monitors:
+  - name: From disk
+    config: {expected_interval: 1h}
+)");
+  auto r = cfg::load_file(good.path, env_of({}));
+  REQUIRE(r.value);
+  CHECK(r.value->file == good.path.lexically_normal());
+  CHECK(r.value->database.path == good.folder / "state/uptime.db");
+  REQUIRE(r.value->monitors.size() == 1);
+  CHECK(r.value->monitors[0].expected_interval == 1h);
+  CHECK(r.value->monitors[0].line == 5);
+
+  temp_file bad("monitors:\n  - name: x\n    interval: soon\n");
+  r = cfg::load_file(bad.path, env_of({}));
+  CHECK_FALSE(r.value);
+  CHECK(r.errors ==
+        std::vector<std::string>{
+            bad.path.string() +
+            ":3:15: monitors[0].interval: must be a duration like 90s, 15m, 25h or 7d, got \"soon\""});
+}
+
+TEST_CASE("a missing or unreadable file is reported as cannot read, with the reason") {
+  auto r = cfg::load_file("no/such/dir/config.yaml", env_of({}));
+  CHECK_FALSE(r.value);
+  CHECK(r.errors ==
+        std::vector<std::string>{"no/such/dir/config.yaml: cannot read: No such file or directory"});
+
+  r = cfg::load_file(fs::temp_directory_path(), env_of({}));
+  CHECK_FALSE(r.value);
+  CHECK(r.errors ==
+        std::vector<std::string>{fs::temp_directory_path().string() + ": cannot read: Is a directory"});
+}
+
+TEST_CASE("the example conf/config.yaml loads without errors") {
+  const fs::path example = (fs::path(__FILE__).parent_path() / "../../conf/config.yaml").lexically_normal();
+  const auto r = cfg::load_file(example, env_of({}));
+  std::string all;
+  for (const auto& e : r.errors) all += e + "\n";
+  INFO(all);
+  REQUIRE(r.value);
+  const auto& c = *r.value;
+  CHECK(c.server.port == 5000);
+  CHECK(c.database.path == example.parent_path() / "data/uptime.db");
+  CHECK(c.default_interval == 60s);
+  REQUIRE(c.monitors.size() == 3);
+  CHECK(c.monitors[0].name == "Daily Backup Job");
+  CHECK(c.monitors[0].expected_interval == 24h);
+  CHECK(c.monitors[0].grace_period == 1h);
+  CHECK(c.monitors[0].group == "backups");
+  CHECK(c.monitors[1].expected_interval == 1h);
+  CHECK(c.monitors[1].grace_period == 5min);
+  CHECK(c.monitors[2].expected_interval == 1min);
+  CHECK(c.monitors[2].grace_period == 30s);
+  CHECK_FALSE(c.monitors[2].require_payload);
+}
+
+TEST_CASE("a monitor entry that is not a mapping is reported once") {
+  CHECK(errors(R"(
+monitors:
+  - Backup
+)") == "config.yaml:2:5: monitors[0]: must be a mapping (key: value lines), got \"Backup\"\n");
+}
