@@ -40,7 +40,7 @@ int serve_command(const std::filesystem::path& config_file) {
     spdlog::critical("Not starting: {} configuration error(s)", loaded.errors.size());
     return 2;
   }
-  spdlog::info("uptime-monitor {} starting with {}", UPTIME_VERSION, config_file.string());
+  spdlog::info("uptime-monitor {} starting with {}", UPTIME_VERSION_STRING, config_file.string());
   return server::serve(std::move(*loaded.value));
 }
 

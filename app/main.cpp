@@ -9,7 +9,7 @@
 
 int main(int argc, char** argv) {
   CLI::App app{"uptime-monitor: push (heartbeat) monitoring for cron jobs, backups and services"};
-  app.set_version_flag("--version", std::string("uptime-monitor ") + UPTIME_VERSION);
+  app.set_version_flag("--version", std::string("uptime-monitor ") + UPTIME_VERSION_STRING);
   app.require_subcommand(1);
   const std::string default_config = "/etc/uptime-monitor/config.yaml";
   std::string log_level = "info";

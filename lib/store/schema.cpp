@@ -106,6 +106,30 @@ CREATE INDEX IF NOT EXISTS state_changes_monitor_time ON state_changes(monitor_i
 )sql");
 }
 
+// Version 2: the notification outbox. An alert is a row here, written in the same transaction
+// as the state change that causes it, and stays until delivered or given up.
+void migrate_to_v2(connection& c) {
+  c.exec(R"sql(
+CREATE TABLE IF NOT EXISTS outbox (
+  id INTEGER PRIMARY KEY,
+  alert_id TEXT NOT NULL UNIQUE,
+  monitor_id INTEGER NOT NULL,
+  channel TEXT NOT NULL,
+  event TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  alert TEXT NOT NULL,
+  status TEXT NOT NULL DEFAULT 'pending',
+  attempts INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at TEXT NOT NULL,
+  last_error TEXT,
+  delivered_at TEXT,
+  gave_up_at TEXT
+);
+CREATE INDEX IF NOT EXISTS outbox_pending ON outbox(id) WHERE status = 'pending';
+CREATE INDEX IF NOT EXISTS outbox_created ON outbox(created_at);
+)sql");
+}
+
 }  // namespace
 
 void migrate(connection& c) {
@@ -117,7 +141,7 @@ void migrate(connection& c) {
         "upgrade uptime-monitor",
         version, schema_version));
   if (version < 1) migrate_to_v1(c);
-  // Future: if (version < 2) migrate_to_v2(c); …
+  if (version < 2) migrate_to_v2(c);
   c.exec(fmt::format("PRAGMA user_version={}", schema_version));
   tx.commit();
 }
