@@ -50,6 +50,7 @@ struct monitor_settings {
   bool require_payload = false;
   std::vector<std::string> notifications;     // channel names, each defined under notifications:
   std::vector<alert_event> alert_on{alert_event::down, alert_event::up};
+  std::chrono::seconds remind_every{0};       // config.remind_every: re-alert while DOWN; 0 = never
   int line = 0;                               // 1-based line of the entry, for messages
 };
 
@@ -67,6 +68,7 @@ struct config {
   server_settings server;
   database_settings database;
   std::chrono::seconds default_interval{60};
+  int notify_retry_hours = 24;  // a failing alert is retried this long, then given up
   std::map<std::string, channel_settings> notifications;
   std::vector<monitor_settings> monitors;  // in file order; names are unique
 
