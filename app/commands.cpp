@@ -10,6 +10,7 @@
 
 #include "config/config.hpp"
 #include "core/duration.hpp"
+#include "server/channels.hpp"
 #include "server/server.hpp"
 #include "store/schema.hpp"
 #include "store/store.hpp"
@@ -102,6 +103,13 @@ int monitors_command(const std::filesystem::path& config_file, std::ostream& out
   }
   if (records.empty()) out << "(no monitors yet)\n";
   return 0;
+}
+
+int notify_test_command(const std::filesystem::path& config_file, const std::string& channel,
+                        std::ostream& out, std::ostream& err) {
+  const auto cfg = load_or_report(config_file, err);
+  if (!cfg) return 2;
+  return server::send_test_alert(*cfg, channel, out);
 }
 
 }  // namespace uptime::app

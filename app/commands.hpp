@@ -3,6 +3,7 @@
 
 #include <filesystem>
 #include <iosfwd>
+#include <string>
 
 namespace uptime::app {
 
@@ -17,5 +18,10 @@ int check_config_command(const std::filesystem::path& config_file, std::ostream&
 // from the database the config file names.
 int monitors_command(const std::filesystem::path& config_file, std::ostream& out,
                      std::ostream& err);
+
+// Sends a test alert through one channel; exit 0 when delivered, 1 when not (the server's
+// error is printed), 2 for a config error.
+int notify_test_command(const std::filesystem::path& config_file, const std::string& channel,
+                        std::ostream& out, std::ostream& err);
 
 }  // namespace uptime::app

@@ -1,4 +1,4 @@
-// uptime-monitor's command line: serve, check-config, monitors (CLI11). Parsing only; the
+// uptime-monitor's command line: serve, check-config, monitors, notify-test (CLI11). Parsing only; the
 // work is in commands.cpp and lib/.
 #include <CLI/CLI.hpp>
 #include <spdlog/spdlog.h>
@@ -29,6 +29,13 @@ int main(int argc, char** argv) {
       "monitors", "List monitors from the database: status, last push, deadline, push URL");
   monitors->add_option("-c,--config", monitors_config, "Configuration file")->capture_default_str();
 
+  std::string notify_config = default_config;
+  std::string notify_channel;
+  auto* notify_test = app.add_subcommand(
+      "notify-test", "Send a test alert through one notification channel and say whether it arrived");
+  notify_test->add_option("-c,--config", notify_config, "Configuration file")->capture_default_str();
+  notify_test->add_option("channel", notify_channel, "Channel name (under notifications:)")->required();
+
   CLI11_PARSE(app, argc, argv);
 
   spdlog::set_level(spdlog::level::from_str(log_level));
@@ -37,5 +44,7 @@ int main(int argc, char** argv) {
   if (*serve) return uptime::app::serve_command(serve_config);
   if (*check) return uptime::app::check_config_command(check_config, std::cout, std::cerr);
   if (*monitors) return uptime::app::monitors_command(monitors_config, std::cout, std::cerr);
+  if (*notify_test)
+    return uptime::app::notify_test_command(notify_config, notify_channel, std::cout, std::cerr);
   return 2;
 }

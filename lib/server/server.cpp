@@ -9,11 +9,17 @@
 #include <queue>
 #include <unordered_map>
 
+#include "core/alerting.hpp"
 #include "core/duration.hpp"
 #include "core/monitor.hpp"
 #include "core/push_body.hpp"
 #include "http/listener.hpp"
 #include "net.hpp"
+#include "notify/alert_json.hpp"
+#include "notify/dispatcher.hpp"
+#include "notify/transport.hpp"
+#include "server/channels.hpp"
+#include "store/outbox.hpp"
 #include "store/store.hpp"
 #include "store/writer.hpp"
 #include "util/secret.hpp"
@@ -46,6 +52,12 @@ struct monitor_entry {
   std::chrono::steady_clock::time_point next_check;  // the one live entry in the check queue
   core::monitor_state state;
   std::int64_t push_count = 0;
+  std::vector<std::string> channels;   // notification channel names
+  bool alert_on_down = true;
+  bool alert_on_up = true;
+  std::chrono::seconds remind_every{0};
+  std::optional<core::utc_time> last_reminder;  // the reminder instant already sent
+  // Waits for the deadline while UP, for the next reminder while DOWN.
   net::steady_timer deadline_timer;
   std::uint64_t timer_generation = 0;
 };
@@ -106,9 +118,16 @@ class service final : public http_api::api {
       return 1;
     }
 
+    push_host_ = host_of(cfg_.public_base_url());
+    transport_ = std::make_unique<notify::curl_transport>(io_.get_executor());
+    dispatcher_ = std::make_unique<notify::dispatcher>(
+        io_, *transport_, [this] { return wall_.now(); }, retry_policy(), delivery_outcomes());
+    dispatcher_->set_channels(channels_of(cfg_));
+
     signals_.async_wait([this](auto ec, int sig) { on_signal(ec, sig); });
     start_sync();
     io_.run();
+    transport_->stop();
     writer_->stop();
     spdlog::info("Stopped");
     return exit_code_;
@@ -153,24 +172,33 @@ class service final : public http_api::api {
     row.payload = std::move(call.body);
     row.state = m.state;
     auto change = outcome.change;
-    if (change) log_transition(m, *change);
+    std::vector<store::outbox_row> alerts;
+    if (change) {
+      log_transition(m, *change);
+      alerts = alerts_for(m, *change);
+    }
+    auto outbox_ids = std::make_shared<std::vector<std::int64_t>>();
 
     writer_->submit(
-        [row = std::move(row), change](store::connection& c) {
+        [row = std::move(row), change, alerts, outbox_ids](store::connection& c) {
           store::write_push(c, row);
           if (change) store::write_transition(c, row.id, *change, row.state);
+          for (const auto& a : alerts) outbox_ids->push_back(store::enqueue_alert(c, a));
         },
-        [this, id = m.id, outcome, change, respond = std::move(respond)](bool ok) mutable {
+        [this, id = m.id, outcome, change, alerts, outbox_ids,
+         respond = std::move(respond)](bool ok) mutable {
           if (!ok) {
-            // Not acknowledged, so the push itself may be lost; the monitor's state must not be.
+            // Not acknowledged, so the push itself may be lost; the monitor's state and its
+            // alerts must not be.
             if (change)
-              persist_transition(id, *change);
+              persist_transition(id, *change, std::move(alerts));
             else
               persist_state(id);
             respond(http_api::error_response(http::status::internal_server_error,
                                              "Internal server error"));
             return;
           }
+          dispatch(alerts, *outbox_ids);
           respond(http_api::json_response(
               http::status::ok, json::object{{"success", true},
                                              {"monitor_id", id},
@@ -210,6 +238,7 @@ class service final : public http_api::api {
   struct sync_result {
     std::vector<store::monitor_record> records;
     std::optional<core::utc_time> last_alive;
+    std::vector<store::outbox_row> undelivered;
   };
 
   // Start: give every declared monitor its id and secret, then build the registry.
@@ -222,6 +251,7 @@ class service final : public http_api::api {
           result->last_alive = store::last_alive(c);
           result->records = store::sync_monitors(c, declared, now);
           store::trim_push_history(c, keep);
+          result->undelivered = store::pending_alerts(c);
         },
         [this, result](bool ok) {
           if (!ok) {
@@ -251,6 +281,10 @@ class service final : public http_api::api {
       arm_deadline(m);
     }
     spdlog::info("{} push monitors active", monitors_.size());
+    if (!synced.undelivered.empty())
+      spdlog::info("{} undelivered alerts from before the restart are being sent",
+                   synced.undelivered.size());
+    for (const auto& row : synced.undelivered) dispatch(row);
     record_alive();
     schedule_checks();
     schedule_prune();
@@ -280,6 +314,10 @@ class service final : public http_api::api {
     const auto* s = find_settings(r.name);
     m.require_payload = s && s->require_payload;
     m.check_interval = s && s->interval.count() > 0 ? s->interval : cfg_.default_interval;
+    m.channels = s ? s->notifications : std::vector<std::string>{};
+    m.alert_on_down = !s || std::count(s->alert_on.begin(), s->alert_on.end(), config::alert_event::down) > 0;
+    m.alert_on_up = !s || std::count(s->alert_on.begin(), s->alert_on.end(), config::alert_event::up) > 0;
+    m.remind_every = s ? s->remind_every : std::chrono::seconds{0};
   }
 
   const config::monitor_settings* find_settings(const std::string& name) const {
@@ -339,6 +377,8 @@ class service final : public http_api::api {
     cfg_.server.host = keep_server.host;
     cfg_.server.port = keep_server.port;
     cfg_.database.path = keep_database_path;
+    dispatcher_->set_channels(channels_of(cfg_));
+    dispatcher_->set_policy(retry_policy());
 
     std::unordered_map<monitor_id, bool> declared;
     int added = 0, changed = 0, removed = 0;
@@ -399,7 +439,9 @@ class service final : public http_api::api {
   // ---- deadlines -------------------------------------------------------------------------
 
   void arm_deadline(monitor_entry& m) {
-    const auto when = core::going_down_at(m.state);
+    const auto when = m.state.status == core::monitor_status::down
+                          ? core::next_reminder_at(m.state, m.remind_every, wall_.now())
+                          : core::going_down_at(m.state);
     const auto generation = ++m.timer_generation;
     if (!when) {
       m.deadline_timer.cancel();
@@ -417,8 +459,28 @@ class service final : public http_api::api {
     auto it = monitors_.find(id);
     if (it == monitors_.end() || it->second->timer_generation != generation) return;
     auto& m = *it->second;
+    const auto now = wall_.now();
+    if (m.state.status == core::monitor_status::down) {
+      remind_if_due(m, now);
+      return;
+    }
     // Re-check against the wall clock: the timer firing proves nothing by itself.
-    if (!evaluate_deadline(m, wall_.now())) arm_deadline(m);
+    if (!evaluate_deadline(m, now)) arm_deadline(m);
+  }
+
+  // While DOWN the timer aims at the next reminder instant.
+  void remind_if_due(monitor_entry& m, core::utc_time now) {
+    // The latest reminder instant at or before now (a late timer sends one, not a burst).
+    const auto next = core::next_reminder_at(m.state, m.remind_every, now);
+    const auto due = next ? std::optional(*next - m.remind_every) : std::nullopt;
+    if (due && *due >= *m.state.status_since + m.remind_every && due != m.last_reminder) {
+      m.last_reminder = due;
+      spdlog::warn("Monitor {} \"{}\" is still DOWN (since {}): {}", m.id, m.name,
+                   core::format_iso(*m.state.status_since), m.state.reason);
+      persist_alerts(alerts_for(m, notify::alert_event::reminder, core::monitor_status::down,
+                                *m.state.status_since, m.state.reason));
+    }
+    arm_deadline(m);
   }
 
   // DOWN if the deadline has passed; returns whether it went DOWN.
@@ -429,7 +491,8 @@ class service final : public http_api::api {
     ++m.timer_generation;
     m.deadline_timer.cancel();
     log_transition(m, *out.change);
-    persist_transition(m.id, *out.change);
+    persist_transition(m.id, *out.change, alerts_for(m, *out.change));
+    arm_deadline(m);  // reminders while DOWN
     return true;
   }
 
@@ -445,20 +508,143 @@ class service final : public http_api::api {
 
   // ---- persistence with retry ------------------------------------------------------------
 
-  // Writes a transition and the monitor's current state; retried until the database takes it.
-  void persist_transition(monitor_id id, core::transition t) {
+  // Writes a transition, its alerts (in the same transaction) and the monitor's current state;
+  // retried until the database takes it, with the same alert ids.
+  void persist_transition(monitor_id id, core::transition t, std::vector<store::outbox_row> alerts) {
     auto it = monitors_.find(id);
     const auto state = it != monitors_.end() ? std::optional(it->second->state) : std::nullopt;
+    auto outbox_ids = std::make_shared<std::vector<std::int64_t>>();
     writer_->submit(
-        [id, t, state](store::connection& c) {
+        [id, t, state, alerts, outbox_ids](store::connection& c) {
           if (state)
             store::write_transition(c, id, t, *state);
           else
             store::write_transition(c, id, t, core::monitor_state{t.to, {}, {}, t.at, t.reason});
+          for (const auto& a : alerts) outbox_ids->push_back(store::enqueue_alert(c, a));
         },
-        [this, id, t](bool ok) {
-          if (!ok) retry_later([this, id, t] { persist_transition(id, t); });
+        [this, id, t, alerts, outbox_ids](bool ok) mutable {
+          if (ok)
+            dispatch(alerts, *outbox_ids);
+          else
+            retry_later([this, id, t, alerts = std::move(alerts)]() mutable {
+              persist_transition(id, t, std::move(alerts));
+            });
         });
+  }
+
+  // Reminders while DOWN: written to the outbox like any alert.
+  void persist_alerts(std::vector<store::outbox_row> alerts) {
+    if (alerts.empty()) return;
+    auto outbox_ids = std::make_shared<std::vector<std::int64_t>>();
+    writer_->submit(
+        [alerts, outbox_ids](store::connection& c) {
+          for (const auto& a : alerts) outbox_ids->push_back(store::enqueue_alert(c, a));
+        },
+        [this, alerts, outbox_ids](bool ok) mutable {
+          if (ok)
+            dispatch(alerts, *outbox_ids);
+          else
+            retry_later([this, alerts = std::move(alerts)]() mutable { persist_alerts(std::move(alerts)); });
+        });
+  }
+
+  // ---- alerts ----------------------------------------------------------------------------
+
+  // One outbox row per channel of the monitor that wants this event.
+  std::vector<store::outbox_row> alerts_for(const monitor_entry& m, const core::transition& t) {
+    if (!core::is_alerting(t)) return {};
+    const auto event = t.to == core::monitor_status::down ? notify::alert_event::down
+                                                          : notify::alert_event::up;
+    return alerts_for(m, event, t.from, t.at, t.reason);
+  }
+
+  std::vector<store::outbox_row> alerts_for(const monitor_entry& m, notify::alert_event event,
+                                            core::monitor_status previous, core::utc_time at,
+                                            const std::string& reason) {
+    const bool wanted = event == notify::alert_event::up ? m.alert_on_up : m.alert_on_down;
+    std::vector<store::outbox_row> rows;
+    if (!wanted) return rows;
+    const auto now = wall_.now();
+    for (const auto& channel : m.channels) {
+      notify::alert a;
+      a.alert_id = notify::new_alert_id();
+      a.event = event;
+      a.monitor_id = m.id;
+      a.monitor_name = m.name;
+      a.monitor_group = m.group;
+      a.status = std::string(core::to_string(m.state.status));
+      a.previous_status = std::string(core::to_string(previous));
+      a.message = reason;
+      a.occurred_at = at;
+      a.last_push_at = m.state.last_push_at;
+      a.next_expected_by = m.state.next_expected_at;
+      a.push_host = push_host_;
+      store::outbox_row row;
+      row.alert_id = a.alert_id;
+      row.monitor_id = m.id;
+      row.channel = channel;
+      row.event = std::string(notify::to_string(event));
+      row.created_at = now;
+      row.next_attempt_at = now;
+      row.alert = notify::to_json(a);
+      rows.push_back(std::move(row));
+    }
+    return rows;
+  }
+
+  // Hands committed outbox rows to the dispatcher.
+  void dispatch(const std::vector<store::outbox_row>& rows, const std::vector<std::int64_t>& ids) {
+    for (std::size_t i = 0; i < rows.size() && i < ids.size(); ++i) {
+      auto row = rows[i];
+      row.id = ids[i];
+      dispatch(row);
+    }
+  }
+
+  void dispatch(const store::outbox_row& row) {
+    auto a = notify::alert_from_json(row.alert);
+    if (!a) {
+      spdlog::error("Outbox row {} holds an unreadable alert; giving it up", row.id);
+      writer_->submit([id = row.id, now = wall_.now()](store::connection& c) {
+        store::mark_given_up(c, id, 0, now, "unreadable alert");
+      }, nullptr);
+      return;
+    }
+    notify::queued_alert q;
+    q.outbox_id = row.id;
+    q.channel = row.channel;
+    q.what = std::move(*a);
+    q.attempts = row.attempts;
+    q.created_at = row.created_at;
+    q.next_attempt_at = row.next_attempt_at;
+    dispatcher_->enqueue(std::move(q));
+  }
+
+  notify::dispatcher::outcomes delivery_outcomes() {
+    notify::dispatcher::outcomes o;
+    o.delivered = [this](const notify::queued_alert& q, core::utc_time at) {
+      writer_->submit([id = q.outbox_id, n = q.attempts, at](store::connection& c) {
+        store::mark_delivered(c, id, n, at);
+      }, nullptr);
+    };
+    o.failed = [this](const notify::queued_alert& q, const std::string& error) {
+      writer_->submit([id = q.outbox_id, n = q.attempts, next = q.next_attempt_at,
+                       error](store::connection& c) {
+        store::record_failed_attempt(c, id, n, next, error);
+      }, nullptr);
+    };
+    o.gave_up = [this](const notify::queued_alert& q, core::utc_time at, const std::string& error) {
+      writer_->submit([id = q.outbox_id, n = q.attempts, at, error](store::connection& c) {
+        store::mark_given_up(c, id, n, at, error);
+      }, nullptr);
+    };
+    return o;
+  }
+
+  core::retry_policy retry_policy() const {
+    core::retry_policy p;
+    p.give_up_after = std::chrono::hours(cfg_.notify_retry_hours);
+    return p;
   }
 
   void persist_state(monitor_id id) {
@@ -551,6 +737,7 @@ class service final : public http_api::api {
       writer_->submit(
           [r, now = wall_.now(), from = prune_cursor_, next](store::connection& c) {
             *next = store::prune_step(c, r, now, from).next_monitor;
+            store::prune_outbox(c, now - std::chrono::days(r.days), 5000);
           },
           [this, next](bool ok) {
             if (ok) prune_cursor_ = *next;
@@ -579,6 +766,7 @@ class service final : public http_api::api {
     check_timer_.cancel();
     alive_timer_.cancel();
     prune_timer_.cancel();
+    dispatcher_->stop();  // what is not delivered yet stays in the outbox for the next start
     for (auto& [id, m] : monitors_) m->deadline_timer.cancel();
     const auto now = wall_.now();
     auto flushed = std::make_shared<bool>(false);
@@ -608,6 +796,9 @@ class service final : public http_api::api {
   // State below is owned by the io thread
   net::io_context io_{1};
   std::unique_ptr<store::writer> writer_;
+  std::unique_ptr<notify::curl_transport> transport_;
+  std::unique_ptr<notify::dispatcher> dispatcher_;
+  std::string push_host_;  // shown in alerts instead of the push URL (which holds the secret)
   std::shared_ptr<http_api::listener> listener_;
   net::signal_set signals_;
   net::steady_timer check_timer_;
