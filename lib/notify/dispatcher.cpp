@@ -57,17 +57,29 @@ void dispatcher::attempt(const key& k) {
   auto& l = *lanes_.at(k);
   const auto& head = l.queue.front();
   const auto ch = channels_.find(head.channel);
+  // Neither a missing channel nor settings that cannot render will mend by waiting.
   if (ch == channels_.end()) {
-    on_result(k, {false, "channel \"" + head.channel + "\" is no longer configured"});
+    give_up(k, "channel \"" + head.channel + "\" is no longer configured");
     return;
   }
   auto rendered = render(ch->second, head.what, now_());
   if (auto* why = std::get_if<std::string>(&rendered)) {
-    on_result(k, {false, *why});
+    give_up(k, *why);
     return;
   }
   transport_.send(std::move(std::get<outbound>(rendered)),
                   [this, k](delivery_result r) { on_result(k, std::move(r)); });
+}
+
+void dispatcher::give_up(const key& k, const std::string& why) {
+  auto& l = *lanes_.at(k);
+  l.busy = false;
+  auto& head = l.queue.front();
+  spdlog::error("Alert {} for monitor {} \"{}\" via {} given up: {}", to_string(head.what.event),
+                head.what.monitor_id, head.what.monitor_name, head.channel, why);
+  if (report_.gave_up) report_.gave_up(head, now_(), why);
+  l.queue.pop_front();
+  pump(k);
 }
 
 void dispatcher::on_result(const key& k, delivery_result r) {

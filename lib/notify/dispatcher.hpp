@@ -67,6 +67,7 @@ class dispatcher {
   void pump(const key& k);
   void attempt(const key& k);
   void on_result(const key& k, delivery_result r);
+  void give_up(const key& k, const std::string& why);
 
   net::io_context& io_;
   transport& transport_;
