@@ -59,7 +59,9 @@ struct monitor_entry {
   std::optional<core::utc_time> last_reminder;  // the reminder instant already sent
   // Waits for the deadline while UP, for the next reminder while DOWN.
   net::steady_timer deadline_timer;
-  std::uint64_t timer_generation = 0;
+  bool timer_armed = false;
+  std::chrono::steady_clock::time_point timer_fires_at;
+  std::uint64_t timer_generation = 0;  // a wait whose generation is stale is ignored
 };
 
 std::optional<monitor_id> parse_id(std::string_view text) {
@@ -439,17 +441,28 @@ class service final : public http_api::api {
   // ---- deadlines -------------------------------------------------------------------------
 
   void arm_deadline(monitor_entry& m) {
+    const auto now = wall_.now();
     const auto when = m.state.status == core::monitor_status::down
-                          ? core::next_reminder_at(m.state, m.remind_every, wall_.now())
+                          ? core::next_reminder_at(m.state, m.remind_every, now)
                           : core::going_down_at(m.state);
-    const auto generation = ++m.timer_generation;
     if (!when) {
-      m.deadline_timer.cancel();
+      if (m.timer_armed) {
+        ++m.timer_generation;
+        m.timer_armed = false;
+        m.deadline_timer.cancel();
+      }
       return;
     }
-    const auto remaining = *when - wall_.now();
-    const auto wait = std::clamp<steady::duration>(remaining, steady::duration::zero(), max_timer_wait);
-    m.deadline_timer.expires_after(wait);
+    const auto remaining = std::clamp<steady::duration>(*when - now, steady::duration::zero(), max_timer_wait);
+    const auto fire_at = steady::now() + remaining;
+    // A push only moves the deadline later: a timer already set to fire earlier stays, and
+    // when it fires the deadline is re-read and the timer set for what remains. This keeps a
+    // cancel and a re-arm off every push.
+    if (m.timer_armed && m.timer_fires_at <= fire_at) return;
+    const auto generation = ++m.timer_generation;
+    m.timer_armed = true;
+    m.timer_fires_at = fire_at;
+    m.deadline_timer.expires_at(fire_at);
     m.deadline_timer.async_wait([this, id = m.id, generation](boost::system::error_code ec) {
       if (!ec) on_deadline_timer(id, generation);
     });
@@ -459,6 +472,7 @@ class service final : public http_api::api {
     auto it = monitors_.find(id);
     if (it == monitors_.end() || it->second->timer_generation != generation) return;
     auto& m = *it->second;
+    m.timer_armed = false;
     const auto now = wall_.now();
     if (m.state.status == core::monitor_status::down) {
       remind_if_due(m, now);
@@ -489,6 +503,7 @@ class service final : public http_api::api {
     if (!out.change) return false;
     m.state = out.state;
     ++m.timer_generation;
+    m.timer_armed = false;
     m.deadline_timer.cancel();
     log_transition(m, *out.change);
     persist_transition(m.id, *out.change, alerts_for(m, *out.change));
