@@ -24,6 +24,16 @@ std::optional<monitor_status> parse_status(std::string_view text) {
   return std::nullopt;
 }
 
+std::string_view to_string(push_signal s) {
+  switch (s) {
+    case push_signal::success: return "success";
+    case push_signal::failure: return "failure";
+    case push_signal::start: return "start";
+    case push_signal::log: return "log";
+  }
+  return "success";
+}
+
 bool is_failure_status(std::string_view status) {
   static constexpr std::array<std::string_view, 4> failures{"error", "fail", "failure", "down"};
   return std::any_of(failures.begin(), failures.end(), [&](std::string_view f) {
@@ -34,60 +44,162 @@ bool is_failure_status(std::string_view status) {
   });
 }
 
-std::optional<utc_time> going_down_at(const monitor_state& s) {
-  if (s.status != monitor_status::up) return std::nullopt;
-  return s.next_expected_at;
+std::optional<utc_time> next_deadline(const monitor_rules& r, utc_time last_push) {
+  if (r.schedule && r.zone) {
+    const auto run = next_run_after(*r.schedule, *r.zone, last_push);
+    if (!run) return std::nullopt;
+    return *run + r.grace_period;
+  }
+  return last_push + r.expected_interval + r.grace_period;
+}
+
+seconds run_time_limit(const monitor_rules& r) {
+  return r.max_runtime.count() > 0 ? r.max_runtime : r.grace_period;
+}
+
+namespace {
+
+// The open run that must finish first, and when.
+std::optional<std::pair<const open_run*, utc_time>> earliest_run_deadline(const monitor_state& s,
+                                                                          const monitor_rules& r) {
+  const auto limit = run_time_limit(r);
+  if (limit.count() <= 0 || s.open_runs.empty() || s.status == monitor_status::down)
+    return std::nullopt;
+  const auto oldest = std::min_element(
+      s.open_runs.begin(), s.open_runs.end(),
+      [](const open_run& a, const open_run& b) { return a.started_at < b.started_at; });
+  return std::pair{&*oldest, oldest->started_at + limit};
+}
+
+// The open run a finish belongs to: the one with its run id, or without one the latest run
+// that named none. A finish without a matching start has no duration.
+std::vector<open_run>::const_iterator matching_run(const std::vector<open_run>& runs,
+                                                   const std::string& run_id) {
+  for (auto it = runs.rbegin(); it != runs.rend(); ++it)
+    if (it->run_id == run_id) return std::next(it).base();
+  return runs.end();
+}
+
+std::string failure_reason(const push_report& p) {
+  std::string reason;
+  if (p.exit_code && *p.exit_code != 0) reason = "exit code " + std::to_string(*p.exit_code);
+  if (!p.message.empty()) reason += (reason.empty() ? "" : ": ") + p.message;
+  return reason.empty() ? std::string("The job reported a failure") : reason;
+}
+
+std::string format_seconds(std::chrono::milliseconds d) {
+  return format_duration(std::chrono::duration_cast<seconds>(d));
+}
+
+}  // namespace
+
+std::optional<utc_time> going_down_at(const monitor_state& s, const monitor_rules& r) {
+  std::optional<utc_time> at;
+  if (s.status == monitor_status::up) at = s.next_expected_at;
+  if (const auto run = earliest_run_deadline(s, r)) at = at ? std::min(*at, run->second) : run->second;
+  return at;
 }
 
 push_outcome on_push(const monitor_state& s, const monitor_rules& r, const push_report& p,
                      utc_time now) {
-  push_outcome out{s, floor_to_second(now), {}, std::nullopt};
-  out.next_expected_by = out.received_at + r.expected_interval + r.grace_period;
-  out.state.last_push_at = out.received_at;
-  out.state.next_expected_at = out.next_expected_by;
+  push_outcome out{s, floor_to_second(now), {}, std::nullopt, false, std::nullopt};
+  auto& st = out.state;
 
-  const auto target = p.failure ? monitor_status::down : monitor_status::up;
-  std::string reason;
-  if (p.failure)
-    reason = p.message.empty() ? std::string("The job reported a failure") : p.message;
-  if (target != s.status) {
-    out.change = transition{s.status, target, out.received_at, reason};
-    out.state.status = target;
-    out.state.status_since = out.received_at;
+  if (p.signal == push_signal::log) {
+    out.next_expected_by = s.next_expected_at.value_or(out.received_at);
+    return out;
   }
-  out.state.reason = std::move(reason);
+  if (p.signal == push_signal::start) {
+    st.open_runs.push_back({p.run_id, now});
+    if (st.open_runs.size() > max_open_runs) st.open_runs.erase(st.open_runs.begin());
+    out.next_expected_by = going_down_at(st, r).value_or(s.next_expected_at.value_or(out.received_at));
+    return out;
+  }
+
+  // A finish: success or failure.
+  bool failure = p.signal == push_signal::failure;
+  std::string reason = failure ? failure_reason(p) : std::string();
+  if (const auto run = matching_run(st.open_runs, p.run_id); run != st.open_runs.end()) {
+    out.duration = std::max(now - run->started_at, std::chrono::milliseconds::zero());
+    st.open_runs.erase(run);
+    if (!failure && r.min_runtime.count() > 0 && *out.duration < r.min_runtime) {
+      failure = true;
+      reason = "finished in " + format_seconds(*out.duration) + "; expected to run at least " +
+               format_duration(r.min_runtime);
+    }
+  }
+  out.failure = failure;
+  st.last_push_at = out.received_at;
+  st.next_expected_at = next_deadline(r, out.received_at);
+  out.next_expected_by = st.next_expected_at.value_or(out.received_at);
+
+  monitor_status target = monitor_status::up;
+  if (failure) {
+    ++st.consecutive_failures;
+    target = st.consecutive_failures >= std::max(1, r.failures_before_down) ? monitor_status::down
+                                                                           : s.status;
+  } else {
+    st.consecutive_failures = 0;
+  }
+  if (target != s.status) {
+    out.change = transition{s.status, target, out.received_at, target == monitor_status::down ? reason : ""};
+    st.status = target;
+    st.status_since = out.received_at;
+  }
+  if (st.status != monitor_status::down)
+    st.reason.clear();
+  else if (failure)
+    st.reason = reason;
   return out;
 }
 
 deadline_outcome on_deadline(const monitor_state& s, const monitor_rules& r, utc_time now) {
   deadline_outcome out{s, std::nullopt};
-  const auto deadline = going_down_at(s);
+  const auto deadline = going_down_at(s, r);
   if (!deadline || now < *deadline) return out;
   // The monitor went DOWN at its deadline, even if we notice a little later.
-  out.state.status = monitor_status::down;
-  out.state.status_since = floor_to_second(*deadline);
-  out.state.reason = missed_deadline_reason(s, r);
-  out.change = transition{s.status, monitor_status::down, *out.state.status_since, out.state.reason};
+  auto& st = out.state;
+  const auto run = earliest_run_deadline(s, r);
+  if (run && run->second <= *deadline) {
+    st.reason = "started at " + format_iso(run->first->started_at) + " and did not finish within " +
+                format_duration(run_time_limit(r));
+    st.open_runs.erase(st.open_runs.begin() + (run->first - s.open_runs.data()));
+  } else {
+    st.reason = missed_deadline_reason(s, r);
+  }
+  st.status = monitor_status::down;
+  st.status_since = floor_to_second(*deadline);
+  out.change = transition{s.status, monitor_status::down, *st.status_since, st.reason};
   return out;
 }
 
 monitor_state apply_rules(const monitor_state& s, const monitor_rules& r) {
   monitor_state out = s;
-  if (s.last_push_at) out.next_expected_at = *s.last_push_at + r.expected_interval + r.grace_period;
+  if (s.last_push_at) out.next_expected_at = next_deadline(r, *s.last_push_at);
   return out;
 }
 
-monitor_state shift_for_outage(const monitor_state& s, utc_time last_alive, utc_time now) {
+monitor_state shift_for_outage(const monitor_state& s, const monitor_rules& r,
+                               utc_time last_alive, utc_time now) {
   monitor_state out = s;
-  if (s.next_expected_at && *s.next_expected_at > last_alive && now > last_alive)
-    out.next_expected_at = *s.next_expected_at + (now - last_alive);
+  if (now <= last_alive) return out;
+  const auto outage = now - last_alive;
+  if (s.next_expected_at && *s.next_expected_at > last_alive) out.next_expected_at = *s.next_expected_at + outage;
+  const auto limit = run_time_limit(r);
+  for (auto& run : out.open_runs)
+    if (limit.count() <= 0 || run.started_at + limit > last_alive) run.started_at += outage;
   return out;
 }
 
 std::string missed_deadline_reason(const monitor_state& s, const monitor_rules& r) {
   std::string text = s.last_push_at ? "No push since " + format_iso(*s.last_push_at)
                                     : std::string("No push received");
-  text += ", expected every " + format_duration(r.expected_interval);
+  if (r.schedule && s.next_expected_at) {
+    text += ", expected by " + format_iso(*s.next_expected_at - r.grace_period) + " (" +
+            r.schedule->text + ")";
+  } else {
+    text += ", expected every " + format_duration(r.expected_interval);
+  }
   if (r.grace_period.count() > 0) text += " + " + format_duration(r.grace_period) + " grace";
   return text;
 }

@@ -1,14 +1,19 @@
 // The life of a push monitor as pure functions of its state, its rules and `now`:
 // pending --push--> up --deadline passes--> down --successful push--> up, and a push that
-// reports failure sends it DOWN at once. No I/O, no clock: the shell reads the clock once per
-// event and passes it in, then carries out what comes back (rows to write, timers to arm).
+// reports failure sends it DOWN at once (after `failures_before_down` in a row). Runs: a
+// `start` signal opens a run that must finish within max_runtime; its finish gives the run's
+// duration, and a run shorter than min_runtime is a failure. Deadlines follow either a fixed
+// interval or a cron schedule in a time zone. No I/O, no clock: the shell reads the clock once
+// per event and passes it in, then carries out what comes back (rows to write, timers to arm).
 #pragma once
 
 #include <chrono>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
+#include "core/cron.hpp"
 #include "core/time.hpp"
 
 namespace uptime::core {
@@ -22,14 +27,33 @@ std::optional<monitor_status> parse_status(std::string_view text);
 struct monitor_rules {
   seconds expected_interval{60};
   seconds grace_period{0};
+  // Instead of expected_interval: the job runs at these wall-clock times in `zone`.
+  std::optional<cron_schedule> schedule;
+  const date::time_zone* zone = nullptr;  // required with a schedule; zones live forever
+  seconds max_runtime{0};       // a started run must finish within this; 0 = grace_period (0: no limit)
+  seconds min_runtime{0};       // a finished run shorter than this is a failure; 0 = no minimum
+  int failures_before_down = 1; // failures in a row before DOWN
+  friend bool operator==(const monitor_rules&, const monitor_rules&) = default;
 };
+
+// A run announced by a `start` signal and not finished yet.
+struct open_run {
+  std::string run_id;  // "" when the start named none
+  utc_time started_at;
+  friend bool operator==(const open_run&, const open_run&) = default;
+};
+
+// At most this many runs are remembered as open; the oldest is forgotten first.
+inline constexpr std::size_t max_open_runs = 16;
 
 struct monitor_state {
   monitor_status status = monitor_status::pending;
   std::optional<utc_time> last_push_at;
-  std::optional<utc_time> next_expected_at;  // last push + interval + grace (+ server outages)
+  std::optional<utc_time> next_expected_at;  // the next push is due by this (+ server outages)
   std::optional<utc_time> status_since;      // when `status` was entered
   std::string reason;                        // why it is DOWN; empty otherwise
+  std::vector<open_run> open_runs;           // oldest first
+  int consecutive_failures = 0;
   friend bool operator==(const monitor_state&, const monitor_state&) = default;
 };
 
@@ -41,17 +65,24 @@ struct transition {
   std::string reason;
 };
 
+enum class push_signal { success, failure, start, log };
+std::string_view to_string(push_signal s);  // "success", "failure", "start", "log"
+
 // What a push says about the run that sent it.
 struct push_report {
-  bool failure = false;  // the body's status was error|fail|failure|down
-  std::string message;   // the body's message (or its raw text), may be empty
+  push_signal signal = push_signal::success;
+  std::string message;           // the body's message (or its raw text), may be empty
+  std::optional<int> exit_code;  // from /<exit_code>: 0 success, 1-255 failure
+  std::string run_id;            // ?rid=, pairs a start with its finish
 };
 
 struct push_outcome {
   monitor_state state;
   utc_time received_at;       // `now` floored to the second
-  utc_time next_expected_by;  // received_at + expected_interval + grace_period
+  utc_time next_expected_by;  // the deadline the monitor now answers to
   std::optional<transition> change;
+  bool failure = false;       // this push counted as a failure (min_runtime included)
+  std::optional<std::chrono::milliseconds> duration;  // a finished run with a matching start
 };
 
 struct deadline_outcome {
@@ -62,27 +93,38 @@ struct deadline_outcome {
 // True for the body statuses that mean "the job failed": error, fail, failure, down (any case).
 bool is_failure_status(std::string_view status);
 
-// The instant this monitor goes DOWN unless a push arrives first; nullopt unless it is UP.
-std::optional<utc_time> going_down_at(const monitor_state& s);
+// The next push is due by this, after a push at `last_push`: the interval (or the first
+// scheduled time after it) plus grace. nullopt for a schedule that never fires again.
+std::optional<utc_time> next_deadline(const monitor_rules& r, utc_time last_push);
+
+// The longest a started run may take: max_runtime, else grace_period; zero means no limit.
+seconds run_time_limit(const monitor_rules& r);
+
+// The instant this monitor goes DOWN unless a push arrives first: its deadline while UP, or
+// an open run's time limit (UP or pending); nullopt otherwise.
+std::optional<utc_time> going_down_at(const monitor_state& s, const monitor_rules& r);
 
 // What a push received at `now` does to the monitor: new state, its deadline, and a transition
-// when the status changes (pending/down -> up on success, pending/up -> down on failure).
+// when the status changes.
 push_outcome on_push(const monitor_state& s, const monitor_rules& r, const push_report& p,
                      utc_time now);
 
-// Re-checks the deadline at `now` (a timer fired or a periodic check ran): DOWN, with the
-// reason, once now >= the deadline; otherwise nothing changes. Safe to call at any time.
+// Re-checks the deadlines at `now` (a timer fired or a periodic check ran): DOWN, with the
+// reason, once now >= going_down_at; otherwise nothing changes. Safe to call at any time.
 deadline_outcome on_deadline(const monitor_state& s, const monitor_rules& r, utc_time now);
 
 // The rules changed (config reload): the deadline is re-armed from the last push.
 monitor_state apply_rules(const monitor_state& s, const monitor_rules& r);
 
 // The server was not running between `last_alive` and `now`: a deadline that fell after
-// `last_alive` moves later by the length of the outage (the job's pushes could not arrive).
-// A deadline at or before `last_alive` is left alone, so it is decided at once.
-monitor_state shift_for_outage(const monitor_state& s, utc_time last_alive, utc_time now);
+// `last_alive` moves later by the length of the outage (the job's pushes could not arrive),
+// and so do the starts of open runs whose time limit fell after it. A deadline at or before
+// `last_alive` is left alone, so it is decided at once.
+monitor_state shift_for_outage(const monitor_state& s, const monitor_rules& r,
+                               utc_time last_alive, utc_time now);
 
-// "No push since 2025-01-15T10:30:00Z, expected every 24h + 1h grace".
+// "No push since 2025-01-15T10:30:00Z, expected every 24h + 1h grace" (or "expected by
+// 2025-01-16T02:00:00Z (0 2 * * *, Europe/Berlin) + 1h grace" for a schedule).
 std::string missed_deadline_reason(const monitor_state& s, const monitor_rules& r);
 
 }  // namespace uptime::core

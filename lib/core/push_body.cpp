@@ -34,12 +34,13 @@ std::variant<push_report, push_body_error> parse_push_body(std::string_view body
       return push_body_error{
           text.empty() ? "This monitor requires a JSON object body, e.g. {\"status\":\"ok\"}"
                        : "The body must be a JSON object, e.g. {\"status\":\"ok\"}"};
-    return push_report{false, cap(text)};
+    return push_report{push_signal::success, cap(text), std::nullopt, {}};
   }
   const auto& obj = value.as_object();
   push_report report;
   if (const auto* status = obj.if_contains("status")) {
-    if (status->is_string()) report.failure = is_failure_status(status->get_string());
+    if (status->is_string() && is_failure_status(status->get_string()))
+      report.signal = push_signal::failure;
   }
   if (const auto* message = obj.if_contains("message")) {
     report.message = message->is_string() ? cap(message->get_string())

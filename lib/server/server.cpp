@@ -169,7 +169,10 @@ class service final : public http_api::api {
     row.method = std::move(call.method);
     row.source_address = std::move(call.source_address);
     row.user_agent = std::move(call.user_agent);
-    row.failure = report.failure;
+    row.signal = outcome.failure ? core::push_signal::failure : report.signal;
+    row.exit_code = report.exit_code;
+    row.run_id = report.run_id;
+    row.duration = outcome.duration;
     row.message = report.message;
     row.payload = std::move(call.body);
     row.state = m.state;
@@ -184,7 +187,7 @@ class service final : public http_api::api {
     writer_->submit(
         [row = std::move(row), change, alerts, outbox_ids](store::connection& c) {
           store::write_push(c, row);
-          if (change) store::write_transition(c, row.id, *change, row.state);
+          if (change) store::write_transition(c, row.id, *change, &row.state);
           for (const auto& a : alerts) outbox_ids->push_back(store::enqueue_alert(c, a));
         },
         [this, id = m.id, outcome, change, alerts, outbox_ids,
@@ -276,7 +279,7 @@ class service final : public http_api::api {
       auto& m = add_monitor(r);
       const auto before = m.state;
       if (r.rules_changed) m.state = core::apply_rules(m.state, m.rules);
-      if (synced.last_alive) m.state = core::shift_for_outage(m.state, *synced.last_alive, now);
+      if (synced.last_alive) m.state = core::shift_for_outage(m.state, m.rules, *synced.last_alive, now);
       if (!(m.state == before)) persist_state(m.id);
       spdlog::info("Push monitor initialized: id={} name=\"{}\" group=\"{}\" status={} url={}", m.id,
                    m.name, m.group, core::to_string(m.state.status), push_url(m));
@@ -444,7 +447,7 @@ class service final : public http_api::api {
     const auto now = wall_.now();
     const auto when = m.state.status == core::monitor_status::down
                           ? core::next_reminder_at(m.state, m.remind_every, now)
-                          : core::going_down_at(m.state);
+                          : core::going_down_at(m.state, m.rules);
     if (!when) {
       if (m.timer_armed) {
         ++m.timer_generation;
@@ -531,10 +534,8 @@ class service final : public http_api::api {
     auto outbox_ids = std::make_shared<std::vector<std::int64_t>>();
     writer_->submit(
         [id, t, state, alerts, outbox_ids](store::connection& c) {
-          if (state)
-            store::write_transition(c, id, t, *state);
-          else
-            store::write_transition(c, id, t, core::monitor_state{t.to, {}, {}, t.at, t.reason});
+          // A monitor removed by a reload meanwhile keeps the state it had saved.
+          store::write_transition(c, id, t, state ? &*state : nullptr);
           for (const auto& a : alerts) outbox_ids->push_back(store::enqueue_alert(c, a));
         },
         [this, id, t, alerts, outbox_ids](bool ok) mutable {

@@ -130,6 +130,20 @@ CREATE INDEX IF NOT EXISTS outbox_created ON outbox(created_at);
 )sql");
 }
 
+// Version 3: runs (start/finish signals), exit codes and durations.
+void migrate_to_v3(connection& c) {
+  constexpr column v3_columns[] = {
+      {"push_monitors", "open_runs", "TEXT NOT NULL DEFAULT '[]'"},
+      {"push_monitors", "consecutive_failures", "INTEGER NOT NULL DEFAULT 0"},
+      {"push_history", "exit_code", "INTEGER"},
+      {"push_history", "run_id", "TEXT"},
+      {"push_history", "duration_ms", "INTEGER"},
+  };
+  for (const auto& col : v3_columns)
+    if (!columns_of(c, col.table).count(col.name))
+      c.exec(fmt::format("ALTER TABLE {} ADD COLUMN {} {}", col.table, col.name, col.definition));
+}
+
 }  // namespace
 
 void migrate(connection& c) {
@@ -142,6 +156,7 @@ void migrate(connection& c) {
         version, schema_version));
   if (version < 1) migrate_to_v1(c);
   if (version < 2) migrate_to_v2(c);
+  if (version < 3) migrate_to_v3(c);
   c.exec(fmt::format("PRAGMA user_version={}", schema_version));
   tx.commit();
 }

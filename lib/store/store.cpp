@@ -1,6 +1,7 @@
 // Reads and writes of monitors, pushes, state changes and checks (see store.hpp).
 #include "store/store.hpp"
 
+#include <boost/json.hpp>
 #include <unordered_set>
 
 #include "util/secret.hpp"
@@ -25,8 +26,33 @@ std::optional<core::utc_time> time_column(const statement& s, int col) {
 constexpr const char* monitor_select = R"sql(
 SELECT m.id, m.name, m.type, m.group_name, m.enabled, m.status, m.status_since, m.status_reason,
        p.secret_key, p.last_push_at, p.next_expected_at, p.expected_interval, p.grace_period,
-       p.push_count, p.monitor_id IS NOT NULL
+       p.push_count, p.open_runs, p.consecutive_failures
 FROM monitors m LEFT JOIN push_monitors p ON p.monitor_id = m.id)sql";
+
+// Open runs as JSON: [{"run_id":"…","started_at_ms":1736937000000}, …]
+std::string runs_to_json(const std::vector<core::open_run>& runs) {
+  if (runs.empty()) return "[]";  // nearly every push: no JSON work
+  boost::json::array a;
+  for (const auto& r : runs)
+    a.push_back(boost::json::object{{"run_id", r.run_id},
+                                    {"started_at_ms", r.started_at.time_since_epoch().count()}});
+  return boost::json::serialize(a);
+}
+
+std::vector<core::open_run> runs_from_json(const std::string& text) {
+  std::vector<core::open_run> out;
+  boost::system::error_code ec;
+  const auto v = boost::json::parse(text, ec);
+  if (ec || !v.is_array()) return out;
+  for (const auto& e : v.as_array()) {
+    const auto* o = e.if_object();
+    if (!o || !o->contains("started_at_ms") || !o->at("started_at_ms").is_int64()) continue;
+    const auto* rid = o->if_contains("run_id");
+    out.push_back({rid && rid->is_string() ? std::string(rid->get_string()) : std::string(),
+                   core::utc_time{std::chrono::milliseconds{o->at("started_at_ms").as_int64()}}});
+  }
+  return out;
+}
 
 monitor_record read_monitor(const statement& s) {
   monitor_record r;
@@ -44,6 +70,8 @@ monitor_record read_monitor(const statement& s) {
   r.rules.expected_interval = core::seconds{s.int64(11)};
   r.rules.grace_period = core::seconds{s.int64(12)};
   r.push_count = s.int64(13);
+  r.state.open_runs = runs_from_json(s.text(14));
+  r.state.consecutive_failures = static_cast<int>(s.int64(15));
   return r;
 }
 
@@ -139,16 +167,18 @@ void save_state(connection& c, monitor_id id, const core::monitor_state& s) {
   m.bind(1, id).bind(2, core::to_string(s.status)).bind(3, iso(s.status_since)).bind(4, s.reason);
   m.run();
   auto& p = c.cached(
-      "UPDATE push_monitors SET last_push_at = ?2, next_expected_at = ?3 WHERE monitor_id = ?1");
-  p.bind(1, id).bind(2, iso(s.last_push_at)).bind(3, iso(s.next_expected_at));
+      "UPDATE push_monitors SET last_push_at = ?2, next_expected_at = ?3, open_runs = ?4, "
+      "consecutive_failures = ?5 WHERE monitor_id = ?1");
+  p.bind(1, id).bind(2, iso(s.last_push_at)).bind(3, iso(s.next_expected_at))
+      .bind(4, runs_to_json(s.open_runs)).bind(5, s.consecutive_failures);
   p.run();
 }
 
 void write_push(connection& c, const push_row& p) {
   auto& h = c.cached(
       "INSERT OR REPLACE INTO push_history(id, monitor_id, seq, received_at, method, "
-      "source_address, user_agent, status, message, payload) "
-      "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
+      "source_address, user_agent, status, message, payload, exit_code, run_id, duration_ms) "
+      "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)");
   const auto slot = p.id * history_slots_per_monitor + (p.seq % std::max(1, p.keep));
   h.bind(1, slot)
       .bind(2, p.id)
@@ -157,26 +187,37 @@ void write_push(connection& c, const push_row& p) {
       .bind(5, p.method)
       .bind(6, p.source_address)
       .bind(7, p.user_agent)
-      .bind(8, p.failure ? "failure" : "success")
+      .bind(8, core::to_string(p.signal))
       .bind(9, p.message);
   if (p.payload.empty())
     h.bind_null(10);
   else
     h.bind(10, p.payload);
+  h.bind(11, p.exit_code);
+  if (p.run_id.empty())
+    h.bind_null(12);
+  else
+    h.bind(12, p.run_id);
+  if (p.duration)
+    h.bind(13, static_cast<std::int64_t>(p.duration->count()));
+  else
+    h.bind_null(13);
   h.run();
   auto& m = c.cached(
       "UPDATE push_monitors SET last_push_at = ?2, next_expected_at = ?3, push_count = ?4, "
-      "last_message = ?5 WHERE monitor_id = ?1");
+      "last_message = ?5, open_runs = ?6, consecutive_failures = ?7 WHERE monitor_id = ?1");
   m.bind(1, p.id)
       .bind(2, iso(p.state.last_push_at))
       .bind(3, iso(p.state.next_expected_at))
       .bind(4, p.seq)
-      .bind(5, p.message);
+      .bind(5, p.message)
+      .bind(6, runs_to_json(p.state.open_runs))
+      .bind(7, p.state.consecutive_failures);
   m.run();
 }
 
 void write_transition(connection& c, monitor_id id, const core::transition& t,
-                      const core::monitor_state& state_after) {
+                      const core::monitor_state* state_after) {
   auto& sc = c.cached(
       "INSERT INTO state_changes(monitor_id, timestamp, from_status, to_status, reason) "
       "VALUES(?1, ?2, ?3, ?4, ?5)");
@@ -184,7 +225,7 @@ void write_transition(connection& c, monitor_id id, const core::transition& t,
       .bind(4, core::to_string(t.to)).bind(5, t.reason);
   sc.run();
   write_check(c, id, t.at, t.to, t.reason);
-  save_state(c, id, state_after);
+  if (state_after) save_state(c, id, *state_after);
 }
 
 void write_check(connection& c, monitor_id id, core::utc_time at, core::monitor_status status,

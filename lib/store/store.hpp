@@ -64,18 +64,23 @@ struct push_row {
   std::string method;
   std::string source_address;
   std::string user_agent;
-  bool failure = false;
+  core::push_signal signal = core::push_signal::success;  // failure includes min_runtime
+  std::optional<int> exit_code;
+  std::string run_id;
+  std::optional<std::chrono::milliseconds> duration;
   std::string message;
   std::string payload;
   core::monitor_state state;       // the monitor after the push
 };
 
-// Records one push: its history slot, the monitor's new state and push count.
+// Records one push: its history slot (status = success|failure|start|log), the monitor's new
+// state and push count.
 void write_push(connection& c, const push_row& p);
 
-// A status change: a state_changes row, a check_results row, and the monitor's saved status.
+// A status change: a state_changes row, a check_results row, and (unless nullptr) the
+// monitor's state after it.
 void write_transition(connection& c, monitor_id id, const core::transition& t,
-                      const core::monitor_state& state_after);
+                      const core::monitor_state* state_after);
 
 // A periodic check's result row.
 void write_check(connection& c, monitor_id id, core::utc_time at, core::monitor_status status,

@@ -9,13 +9,25 @@ using namespace std::chrono_literals;
 
 namespace {
 utc_time at(const char* iso) { return *parse_iso(iso); }
-monitor_rules daily() { return {24h, 1h}; }
+monitor_rules every(seconds interval, seconds grace) {
+  monitor_rules r;
+  r.expected_interval = interval;
+  r.grace_period = grace;
+  return r;
+}
+monitor_rules daily() { return every(24h, 1h); }
+push_report failed_with(std::string message) {
+  push_report p;
+  p.signal = push_signal::failure;
+  p.message = std::move(message);
+  return p;
+}
 }  // namespace
 
 TEST_CASE("a new monitor is pending and has no deadline") {
   monitor_state s;
   CHECK(s.status == monitor_status::pending);
-  CHECK_FALSE(going_down_at(s));
+  CHECK_FALSE(going_down_at(s, daily()));
   CHECK_FALSE(on_deadline(s, daily(), at("2030-01-01T00:00:00Z")).change);
 }
 
@@ -28,7 +40,7 @@ TEST_CASE("the first push makes a pending monitor UP and sets the deadline to pu
   REQUIRE(out.change);
   CHECK(out.change->from == monitor_status::pending);
   CHECK(out.change->to == monitor_status::up);
-  CHECK(going_down_at(out.state) == at("2025-01-16T11:30:00Z"));
+  CHECK(going_down_at(out.state, daily()) == at("2025-01-16T11:30:00Z"));
 }
 
 TEST_CASE("a push while UP moves the deadline without a transition") {
@@ -36,7 +48,7 @@ TEST_CASE("a push while UP moves the deadline without a transition") {
   const auto second = on_push(first.state, daily(), {}, at("2025-01-16T10:00:00Z"));
   CHECK_FALSE(second.change);
   CHECK(second.state.status_since == at("2025-01-15T10:30:00Z"));
-  CHECK(going_down_at(second.state) == at("2025-01-17T11:00:00Z"));
+  CHECK(going_down_at(second.state, daily()) == at("2025-01-17T11:00:00Z"));
 }
 
 TEST_CASE("an UP monitor stays UP one second before its deadline and goes DOWN at it") {
@@ -47,12 +59,12 @@ TEST_CASE("an UP monitor stays UP one second before its deadline and goes DOWN a
   CHECK(down.state.status == monitor_status::down);
   CHECK(down.change->at == at("2025-01-16T11:30:00Z"));
   CHECK(down.state.reason == "No push since 2025-01-15T10:30:00Z, expected every 24h + 1h grace");
-  CHECK_FALSE(going_down_at(down.state));
+  CHECK_FALSE(going_down_at(down.state, daily()));
 }
 
 TEST_CASE("a DOWN noticed late is still dated at the deadline") {
-  const auto up = on_push({}, {60s, 0s}, {}, at("2025-01-15T10:30:00Z")).state;
-  const auto down = on_deadline(up, {60s, 0s}, at("2025-01-15T10:45:00Z"));
+  const auto up = on_push({}, every(60s, 0s), {}, at("2025-01-15T10:30:00Z")).state;
+  const auto down = on_deadline(up, every(60s, 0s), at("2025-01-15T10:45:00Z"));
   REQUIRE(down.change);
   CHECK(down.change->at == at("2025-01-15T10:31:00Z"));
   CHECK(down.state.reason == "No push since 2025-01-15T10:30:00Z, expected every 1m");
@@ -66,30 +78,30 @@ TEST_CASE("a push after DOWN recovers the monitor with a transition to UP") {
   CHECK(back.change->from == monitor_status::down);
   CHECK(back.change->to == monitor_status::up);
   CHECK(back.state.reason.empty());
-  CHECK(going_down_at(back.state) == at("2025-01-18T01:00:05Z"));
+  CHECK(going_down_at(back.state, daily()) == at("2025-01-18T01:00:05Z"));
 }
 
 TEST_CASE("a push reporting failure sends the monitor DOWN at once with its message") {
   const auto up = on_push({}, daily(), {}, at("2025-01-15T10:30:00Z")).state;
-  const auto failed = on_push(up, daily(), {true, "disk full"}, at("2025-01-15T11:00:00Z"));
+  const auto failed = on_push(up, daily(), failed_with("disk full"), at("2025-01-15T11:00:00Z"));
   REQUIRE(failed.change);
   CHECK(failed.change->to == monitor_status::down);
   CHECK(failed.change->reason == "disk full");
   CHECK(failed.state.last_push_at == at("2025-01-15T11:00:00Z"));
-  CHECK_FALSE(going_down_at(failed.state));
+  CHECK_FALSE(going_down_at(failed.state, daily()));
   SECTION("a second failure while DOWN is no new transition") {
-    const auto again = on_push(failed.state, daily(), {true, "still full"}, at("2025-01-15T12:00:00Z"));
+    const auto again = on_push(failed.state, daily(), failed_with("still full"), at("2025-01-15T12:00:00Z"));
     CHECK_FALSE(again.change);
     CHECK(again.state.reason == "still full");
   }
   SECTION("a failure without a message still gives a reason") {
-    const auto bare = on_push(up, daily(), {true, ""}, at("2025-01-15T11:00:00Z"));
+    const auto bare = on_push(up, daily(), failed_with(""), at("2025-01-15T11:00:00Z"));
     CHECK(bare.change->reason == "The job reported a failure");
   }
 }
 
 TEST_CASE("a first push that reports failure takes a pending monitor straight to DOWN") {
-  const auto out = on_push({}, daily(), {true, "exit 3"}, at("2025-01-15T10:30:00Z"));
+  const auto out = on_push({}, daily(), failed_with("exit 3"), at("2025-01-15T10:30:00Z"));
   REQUIRE(out.change);
   CHECK(out.change->from == monitor_status::pending);
   CHECK(out.change->to == monitor_status::down);
@@ -102,33 +114,33 @@ TEST_CASE("the failure statuses are error, fail, failure and down in any case") 
 
 TEST_CASE("a changed interval re-arms the deadline from the last push") {
   const auto up = on_push({}, daily(), {}, at("2025-01-15T10:30:00Z")).state;
-  const auto retimed = apply_rules(up, {1h, 5min});
-  CHECK(going_down_at(retimed) == at("2025-01-15T11:35:00Z"));
-  CHECK(apply_rules(monitor_state{}, {1h, 0s}) == monitor_state{});
+  const auto retimed = apply_rules(up, every(1h, 5min));
+  CHECK(going_down_at(retimed, every(1h, 5min)) == at("2025-01-15T11:35:00Z"));
+  CHECK(apply_rules(monitor_state{}, every(1h, 0s)) == monitor_state{});
 }
 
 TEST_CASE("a server outage moves later every deadline that fell after the last liveness record") {
-  const auto up = on_push({}, {10min, 0s}, {}, at("2025-01-15T10:00:00Z")).state;  // due 10:10
+  const auto up = on_push({}, every(10min, 0s), {}, at("2025-01-15T10:00:00Z")).state;  // due 10:10
   SECTION("deadline inside the outage") {
-    const auto shifted = shift_for_outage(up, at("2025-01-15T10:05:00Z"), at("2025-01-15T10:20:00Z"));
-    CHECK(going_down_at(shifted) == at("2025-01-15T10:25:00Z"));
-    CHECK_FALSE(on_deadline(shifted, {10min, 0s}, at("2025-01-15T10:20:00Z")).change);
+    const auto shifted = shift_for_outage(up, every(10min, 0s), at("2025-01-15T10:05:00Z"), at("2025-01-15T10:20:00Z"));
+    CHECK(going_down_at(shifted, every(10min, 0s)) == at("2025-01-15T10:25:00Z"));
+    CHECK_FALSE(on_deadline(shifted, every(10min, 0s), at("2025-01-15T10:20:00Z")).change);
   }
   SECTION("deadline after the restart") {
-    const auto shifted = shift_for_outage(up, at("2025-01-15T10:01:00Z"), at("2025-01-15T10:02:00Z"));
-    CHECK(going_down_at(shifted) == at("2025-01-15T10:11:00Z"));
+    const auto shifted = shift_for_outage(up, every(10min, 0s), at("2025-01-15T10:01:00Z"), at("2025-01-15T10:02:00Z"));
+    CHECK(going_down_at(shifted, every(10min, 0s)) == at("2025-01-15T10:11:00Z"));
   }
   SECTION("a deadline that passed while the server still ran is decided at once") {
-    const auto kept = shift_for_outage(up, at("2025-01-15T10:15:00Z"), at("2025-01-15T10:30:00Z"));
-    CHECK(going_down_at(kept) == at("2025-01-15T10:10:00Z"));
-    CHECK(on_deadline(kept, {10min, 0s}, at("2025-01-15T10:30:00Z")).change);
+    const auto kept = shift_for_outage(up, every(10min, 0s), at("2025-01-15T10:15:00Z"), at("2025-01-15T10:30:00Z"));
+    CHECK(going_down_at(kept, every(10min, 0s)) == at("2025-01-15T10:10:00Z"));
+    CHECK(on_deadline(kept, every(10min, 0s), at("2025-01-15T10:30:00Z")).change);
   }
 }
 
 TEST_CASE("a 400-day interval goes DOWN at its deadline, not early and not never") {
-  const monitor_rules yearly{std::chrono::days{400}, 0s};
+  const monitor_rules yearly = every(std::chrono::days{400}, 0s);
   const auto up = on_push({}, yearly, {}, at("2025-01-01T00:00:00Z")).state;
-  CHECK(going_down_at(up) == at("2026-02-05T00:00:00Z"));
+  CHECK(going_down_at(up, yearly) == at("2026-02-05T00:00:00Z"));
   CHECK_FALSE(on_deadline(up, yearly, at("2026-02-04T23:59:59Z")).change);
   CHECK(on_deadline(up, yearly, at("2026-02-05T00:00:00Z")).change);
 }

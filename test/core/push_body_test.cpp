@@ -18,23 +18,23 @@ bool refused(std::string_view body) {
 
 TEST_CASE("an empty body is a plain success") {
   const auto r = report("");
-  CHECK_FALSE(r.failure);
+  CHECK(r.signal == push_signal::success);
   CHECK(r.message.empty());
 }
 
 TEST_CASE("a JSON status of error, fail, failure or down is a failure with its message") {
   const auto r = report(R"({"status":"error","message":"disk full","details":{"code":28}})");
-  CHECK(r.failure);
+  CHECK(r.signal == push_signal::failure);
   CHECK(r.message == "disk full");
-  CHECK(report(R"({"status":"FAIL"})").failure);
-  CHECK_FALSE(report(R"({"status":"ok","message":"fine"})").failure);
-  CHECK_FALSE(report(R"({"status":42})").failure);
+  CHECK(report(R"({"status":"FAIL"})").signal == push_signal::failure);
+  CHECK(report(R"({"status":"ok","message":"fine"})").signal == push_signal::success);
+  CHECK(report(R"({"status":42})").signal == push_signal::success);
 }
 
 TEST_CASE("invalid JSON is kept as the message text when no payload is required") {
   CHECK(report("backup done in 42s\n").message == "backup done in 42s");
   CHECK(report("status=error").message == "status=error");
-  CHECK_FALSE(report("status=error").failure);
+  CHECK(report("status=error").signal == push_signal::success);
   CHECK(report("[1,2]").message == "[1,2]");
 }
 

@@ -108,11 +108,13 @@ TEST_CASE("a failed delivery is retried after 1 s, then 2 s, and delivered later
   f.t.complete(0, false);
   CHECK(f.log.back() == "failed d #1 next 2025-01-01T00:00:01Z");
   f.now += 1s;
+  f.io.restart();
   f.io.run_one_for(3s);  // the retry timer
   REQUIRE(f.t.sends.size() == 1);
   f.t.complete(0, false);
   CHECK(f.log.back() == "failed d #2 next 2025-01-01T00:00:03Z");
   f.now += 2s;
+  f.io.restart();
   f.io.run_one_for(4s);
   REQUIRE(f.t.sends.size() == 1);
   f.t.complete(0, true);
@@ -147,6 +149,7 @@ TEST_CASE("an alert whose retry time is later waits for it") {
   f.d.enqueue(later);
   CHECK(f.t.sends.empty());
   f.now += 5s;
+  f.io.restart();
   f.io.run_one_for(6s);
   CHECK(f.t.sends.size() == 1);
 }

@@ -21,7 +21,8 @@ struct fixture {
 monitor_declaration decl(std::string name, core::seconds interval = 60s, core::seconds grace = 0s) {
   monitor_declaration d;
   d.name = std::move(name);
-  d.rules = {interval, grace};
+  d.rules.expected_interval = interval;
+  d.rules.grace_period = grace;
   return d;
 }
 }  // namespace
@@ -69,7 +70,10 @@ TEST_CASE("changed rules are saved and flagged so the deadline is re-armed") {
 TEST_CASE("state written with a push comes back after reopening") {
   fixture f;
   const auto id = sync_monitors(f.c, {decl("a", 24h, 1h)}, at("2025-01-01T00:00:00Z"))[0].id;
-  const auto out = core::on_push({}, {24h, 1h}, {}, at("2025-01-15T10:30:00Z"));
+  core::monitor_rules daily;
+  daily.expected_interval = 24h;
+  daily.grace_period = 1h;
+  const auto out = core::on_push({}, daily, {}, at("2025-01-15T10:30:00Z"));
   push_row row;
   row.id = id;
   row.seq = 1;
@@ -78,7 +82,7 @@ TEST_CASE("state written with a push comes back after reopening") {
   row.message = "ok";
   row.state = out.state;
   write_push(f.c, row);
-  write_transition(f.c, id, *out.change, out.state);
+  write_transition(f.c, id, *out.change, &out.state);
 
   const auto loaded = load_monitors(f.c);
   REQUIRE(loaded.size() == 1);
@@ -119,7 +123,7 @@ TEST_CASE("retention prunes rows by age and check results by count per monitor")
   for (int i = 0; i < 40; ++i) write_check(f.c, ids[0].id, now - std::chrono::days(i), core::monitor_status::up, "");
   for (int i = 0; i < 3; ++i) write_check(f.c, ids[1].id, now - std::chrono::hours(i), core::monitor_status::down, "x");
   write_transition(f.c, ids[1].id, {core::monitor_status::up, core::monitor_status::down,
-                                    now - std::chrono::days(45), "old"}, {});
+                                    now - std::chrono::days(45), "old"}, nullptr);
   retention r{30, 10, 100};
   auto step = prune_step(f.c, r, now, 0);
   CHECK(step.next_monitor == 0);
