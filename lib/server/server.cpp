@@ -4,6 +4,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <atomic>
 #include <charconv>
 #include <optional>
 #include <queue>
@@ -48,7 +49,7 @@ struct monitor_entry {
   std::string secret_key;
   core::monitor_rules rules;
   bool require_payload = false;
-  std::chrono::seconds check_interval{60};
+  std::chrono::seconds check_interval{0};  // set (and the first check queued) by apply_settings
   std::chrono::steady_clock::time_point next_check;  // the one live entry in the check queue
   core::monitor_state state;
   std::int64_t push_count = 0;
@@ -164,7 +165,6 @@ class service final : public http_api::api {
     store::push_row row;
     row.id = m.id;
     row.seq = m.push_count;
-    row.keep = cfg_.database.push_history_per_monitor;
     row.received_at = outcome.received_at;
     row.method = std::move(call.method);
     row.source_address = std::move(call.source_address);
@@ -185,7 +185,9 @@ class service final : public http_api::api {
     auto outbox_ids = std::make_shared<std::vector<std::int64_t>>();
 
     writer_->submit(
-        [row = std::move(row), change, alerts, outbox_ids](store::connection& c) {
+        [row = std::move(row), change, alerts, outbox_ids, keep = history_keep_](store::connection& c) mutable {
+          // The ring size as the database has it now (a reload may resize it in between).
+          row.keep = keep->load();
           store::write_push(c, row);
           if (change) store::write_transition(c, row.id, *change, &row.state);
           for (const auto& a : alerts) outbox_ids->push_back(store::enqueue_alert(c, a));
@@ -251,11 +253,12 @@ class service final : public http_api::api {
     auto result = std::make_shared<sync_result>();
     const auto now = wall_.now();
     writer_->submit(
-        [result, declared = declare_all(cfg_), now,
-         keep = cfg_.database.push_history_per_monitor](store::connection& c) {
+        [result, declared = declare_all(cfg_), now, keep = cfg_.database.push_history_per_monitor,
+         history_keep = history_keep_](store::connection& c) {
           result->last_alive = store::last_alive(c);
           result->records = store::sync_monitors(c, declared, now);
-          store::trim_push_history(c, keep);
+          store::resize_push_history(c, keep);
+          history_keep->store(keep);
           result->undelivered = store::pending_alerts(c);
         },
         [this, result](bool ok) {
@@ -270,6 +273,7 @@ class service final : public http_api::api {
   }
 
   void on_started(const sync_result& synced) {
+    if (stopping_) return;  // SIGTERM arrived while the database was being read
     const auto now = wall_.now();
     if (synced.last_alive && now > *synced.last_alive)
       spdlog::info("The server was not running for {} (since {}); deadlines after that move later",
@@ -307,8 +311,6 @@ class service final : public http_api::api {
     auto& m = *entry;
     monitors_[r.id] = std::move(entry);
     apply_settings(m, r);
-    m.next_check = steady::now() + m.check_interval;
-    check_queue_.push({m.next_check, m.id});
     return m;
   }
 
@@ -318,7 +320,13 @@ class service final : public http_api::api {
     m.rules = r.rules;
     const auto* s = find_settings(r.name);
     m.require_payload = s && s->require_payload;
-    m.check_interval = s && s->interval.count() > 0 ? s->interval : cfg_.default_interval;
+    const auto check_interval = s && s->interval.count() > 0 ? s->interval : cfg_.default_interval;
+    if (check_interval != m.check_interval) {
+      // The check queued for the old period is dropped (next_check no longer matches it).
+      m.check_interval = check_interval;
+      m.next_check = steady::now() + check_interval;
+      check_queue_.push({m.next_check, m.id});
+    }
     m.channels = s ? s->notifications : std::vector<std::string>{};
     m.alert_on_down = !s || std::count(s->alert_on.begin(), s->alert_on.end(), config::alert_event::down) > 0;
     m.alert_on_up = !s || std::count(s->alert_on.begin(), s->alert_on.end(), config::alert_event::up) > 0;
@@ -346,13 +354,16 @@ class service final : public http_api::api {
     const auto now = wall_.now();
     // The file is read on the writer thread too: the io thread never waits on a disk.
     writer_->submit(
-        [result, file = cfg_.file, now](store::connection& c) {
+        [result, file = cfg_.file, now, history_keep = history_keep_](store::connection& c) {
           auto loaded = config::load_file(file);
           if (!loaded.value) {
             result->errors = std::move(loaded.errors);
             return;
           }
           result->records = store::sync_monitors(c, declare_all(*loaded.value), now);
+          const int keep = loaded.value->database.push_history_per_monitor;
+          store::resize_push_history(c, keep);
+          history_keep->store(keep);
           result->cfg = std::move(loaded.value);
         },
         [this, result](bool ok) {
@@ -812,6 +823,8 @@ class service final : public http_api::api {
   // State below is owned by the io thread
   net::io_context io_{1};
   std::unique_ptr<store::writer> writer_;
+  // The push history ring size, read and set on the writer thread only (shared with its jobs).
+  std::shared_ptr<std::atomic<int>> history_keep_ = std::make_shared<std::atomic<int>>(100);
   std::unique_ptr<notify::curl_transport> transport_;
   std::unique_ptr<notify::dispatcher> dispatcher_;
   std::string push_host_;  // shown in alerts instead of the push URL (which holds the secret)

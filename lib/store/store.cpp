@@ -305,10 +305,26 @@ prune_step_result prune_step(connection& c, const retention& r, core::utc_time n
   return out;
 }
 
-void trim_push_history(connection& c, int keep) {
-  auto s = c.prepare("DELETE FROM push_history WHERE (id % 1048576) >= ?1");
-  s.bind(1, keep);
-  s.run();
+void resize_push_history(connection& c, int keep) {
+  auto recorded = c.prepare("SELECT value FROM server_meta WHERE key = 'push_history_per_monitor'");
+  const bool known = recorded.step();
+  if (known && recorded.text(0) == std::to_string(keep)) return;
+  auto drop = c.prepare(
+      "DELETE FROM push_history WHERE seq <= (SELECT p.push_count FROM push_monitors p "
+      "WHERE p.monitor_id = push_history.monitor_id) - ?1");
+  drop.bind(1, keep);
+  drop.run();
+  // Two steps through negative ids: a row's new id may still be held by another row.
+  auto away = c.prepare(
+      "UPDATE push_history SET id = -(monitor_id * 1048576 + seq % ?1)");
+  away.bind(1, keep);
+  away.run();
+  c.exec("UPDATE push_history SET id = -id");
+  auto note = c.prepare(
+      "INSERT INTO server_meta(key, value) VALUES('push_history_per_monitor', ?1) "
+      "ON CONFLICT(key) DO UPDATE SET value = excluded.value");
+  note.bind(1, std::to_string(keep));
+  note.run();
 }
 
 }  // namespace uptime::store

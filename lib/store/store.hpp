@@ -109,7 +109,10 @@ struct prune_step_result {
 prune_step_result prune_step(connection& c, const retention& r, core::utc_time now,
                              monitor_id from_monitor, int limit = 5000, int monitors_per_step = 200);
 
-// Drops push history slots beyond a (reduced) ring size.
-void trim_push_history(connection& c, int keep);
+// Makes the push history rings `keep` long: when the size differs from the one recorded in
+// server_meta, keeps each monitor's newest `keep` pushes and moves them to the slots the new
+// size gives them (seq mod keep), so later pushes overwrite exactly the oldest. A full pass
+// over the table, done only when the setting changed.
+void resize_push_history(connection& c, int keep);
 
 }  // namespace uptime::store

@@ -112,8 +112,25 @@ TEST_CASE("the push history keeps only the newest N pushes per monitor, overwrit
   CHECK(f.c.query_int("SELECT count(*) FROM push_history") == 10);
   CHECK(f.c.query_int("SELECT min(seq) FROM push_history WHERE monitor_id=" + std::to_string(ids[0].id)) == 8);
   CHECK(f.c.query_int("SELECT max(seq) FROM push_history") == 12);
-  trim_push_history(f.c, 2);
+  // The ring's size is recorded once; shrinking it keeps the newest pushes, in their new slots.
+  resize_push_history(f.c, 5);
+  CHECK(f.c.query_int("SELECT count(*) FROM push_history") == 10);
+  resize_push_history(f.c, 2);
   CHECK(f.c.query_int("SELECT count(*) FROM push_history") == 4);
+  CHECK(f.c.query_int("SELECT min(seq) FROM push_history") == 11);
+  CHECK(f.c.query_int("SELECT count(*) FROM push_history WHERE id % 1048576 != seq % 2") == 0);
+  SECTION("growing it keeps every row and the next pushes overwrite only the oldest") {
+    resize_push_history(f.c, 4);
+    for (int i = 13; i <= 15; ++i) {
+      push_row row;
+      row.id = ids[0].id;
+      row.seq = i;
+      row.keep = 4;
+      write_push(f.c, row);
+    }
+    CHECK(f.c.query_int("SELECT count(*) FROM push_history WHERE monitor_id=" + std::to_string(ids[0].id)) == 4);
+    CHECK(f.c.query_int("SELECT min(seq) FROM push_history WHERE monitor_id=" + std::to_string(ids[0].id)) == 12);
+  }
 }
 
 TEST_CASE("retention prunes rows by age and check results by count per monitor") {
