@@ -1,10 +1,14 @@
-// What a push's optional body says: `{"status": …, "message": …, "details": {…}}`, read
-// whatever the Content-Type (curl -d sends form encoding). Pure: text in, report or error out.
+// What a push says: its optional body (`{"status": …, "message": …, "details": {…}}`, read
+// whatever the Content-Type, as curl -d sends form encoding), the signal in its path (start,
+// fail, log, an exit code) and its query (?rid= and Uptime Kuma's ?status=&msg=&ping=).
+// Pure: text in, report or error out.
 #pragma once
 
 #include <string>
 #include <string_view>
+#include <utility>
 #include <variant>
+#include <vector>
 
 #include "core/monitor.hpp"
 
@@ -23,5 +27,21 @@ struct push_body_error {
 // whose message is the text — unless require_payload, which makes it a push_body_error.
 std::variant<push_report, push_body_error> parse_push_body(std::string_view body,
                                                            bool require_payload);
+
+// Everything a push request carries that decides what it means.
+struct push_request_parts {
+  std::string_view signal;  // the path segment after the key: "", start, fail, log, or 0-255
+  std::string_view body;
+  std::vector<std::pair<std::string, std::string>> query;  // decoded ?name=value pairs
+  bool require_payload = false;
+};
+
+// The push's report, or a 400 error: an unknown signal, an exit code over 255, a `rid` that is
+// not a UUID, or (require_payload) a finish without a JSON object body. A failure named by any
+// part (the path, the body's status, Kuma's status=down) makes the push a failure.
+std::variant<push_report, push_body_error> read_push(const push_request_parts& parts);
+
+// 8-4-4-4-12 hexadecimal digits, any case.
+bool is_uuid(std::string_view text);
 
 }  // namespace uptime::core

@@ -4,6 +4,8 @@
 #pragma once
 
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "net.hpp"
 #include "util/move_only_function.hpp"
@@ -22,6 +24,8 @@ response error_response(http::status status, std::string_view message);
 struct push_call {
   std::string monitor_id;   // the path segment as sent (may be non-numeric)
   std::string secret_key;   // never logged
+  std::string signal;       // the segment after the key (start, fail, log, exit code), or ""
+  std::vector<std::pair<std::string, std::string>> query;  // decoded ?name=value pairs
   std::string method;       // GET, POST or HEAD
   std::string body;
   std::string source_address;
@@ -36,7 +40,7 @@ class api {
   virtual void health(respond_fn respond) = 0;
 };
 
-// Routes one request: /api/push/<id>/<key> (GET|POST|HEAD), /health (GET|HEAD); every other
+// Routes one request: /api/push/<id>/<key>[/<signal>] (GET|POST|HEAD), /health (GET|HEAD); every other
 // path is 404 and a wrong method 405, both with JSON bodies.
 void route(api& target, request&& req, const tcp::endpoint& remote, respond_fn respond);
 

@@ -48,7 +48,8 @@ void route(api& target, request&& req, const tcp::endpoint& remote, respond_fn r
   }
 
   if (segments.size() >= 2 && segments[0] == "api" && segments[1] == "push") {
-    if (segments.size() != 4 || segments[2].empty() || segments[3].empty()) {
+    if (segments.size() < 4 || segments.size() > 5 || segments[2].empty() || segments[3].empty() ||
+        (segments.size() == 5 && segments[4].empty())) {
       respond(error_response(http::status::not_found, "Push monitor not found"));
       return;
     }
@@ -59,6 +60,8 @@ void route(api& target, request&& req, const tcp::endpoint& remote, respond_fn r
     push_call call;
     call.monitor_id = std::move(segments[2]);
     call.secret_key = std::move(segments[3]);
+    if (segments.size() == 5) call.signal = std::move(segments[4]);
+    for (auto param : parsed->params()) call.query.emplace_back(param.key, param.has_value ? param.value : "");
     call.method = std::string(req.method_string());
     call.body = std::move(req.body());
     call.source_address = remote.address().to_string();

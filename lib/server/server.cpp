@@ -150,7 +150,7 @@ class service final : public http_api::api {
       respond(http_api::error_response(http::status::forbidden, "Invalid secret key"));
       return;
     }
-    auto body = core::parse_push_body(call.body, m.require_payload);
+    auto body = core::read_push({call.signal, call.body, std::move(call.query), m.require_payload});
     if (auto* bad = std::get_if<core::push_body_error>(&body)) {
       respond(http_api::error_response(http::status::bad_request, bad->message));
       return;
@@ -183,6 +183,7 @@ class service final : public http_api::api {
       alerts = alerts_for(m, *change);
     }
     auto outbox_ids = std::make_shared<std::vector<std::int64_t>>();
+    const auto signal = row.signal;
 
     writer_->submit(
         [row = std::move(row), change, alerts, outbox_ids, keep = history_keep_](store::connection& c) mutable {
@@ -192,7 +193,8 @@ class service final : public http_api::api {
           if (change) store::write_transition(c, row.id, *change, &row.state);
           for (const auto& a : alerts) outbox_ids->push_back(store::enqueue_alert(c, a));
         },
-        [this, id = m.id, outcome, change, alerts, outbox_ids,
+        [this, id = m.id, outcome, change, alerts, outbox_ids, signal,
+         has_signal_segment = !call.signal.empty(), run_id = report.run_id,
          respond = std::move(respond)](bool ok) mutable {
           if (!ok) {
             // Not acknowledged, so the push itself may be lost; the monitor's state and its
@@ -206,12 +208,16 @@ class service final : public http_api::api {
             return;
           }
           dispatch(alerts, *outbox_ids);
-          respond(http_api::json_response(
-              http::status::ok, json::object{{"success", true},
-                                             {"monitor_id", id},
-                                             {"received_at", core::format_iso(outcome.received_at)},
-                                             {"next_expected_by",
-                                              core::format_iso(outcome.next_expected_by)}}));
+          json::object answer{{"success", true},
+                              {"monitor_id", id},
+                              {"received_at", core::format_iso(outcome.received_at)},
+                              {"next_expected_by", core::format_iso(outcome.next_expected_by)}};
+          if (signal != core::push_signal::success || has_signal_segment)
+            answer["signal"] = core::to_string(signal);
+          if (!run_id.empty()) answer["run_id"] = run_id;
+          if (outcome.duration)
+            answer["duration_seconds"] = static_cast<double>(outcome.duration->count()) / 1000.0;
+          respond(http_api::json_response(http::status::ok, answer));
         });
   }
 

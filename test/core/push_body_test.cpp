@@ -59,3 +59,71 @@ TEST_CASE("require_payload refuses a push without a JSON object body") {
   CHECK_FALSE(refused("{}"));
   CHECK_FALSE(refused(R"({"status":"ok"})"));
 }
+
+namespace {
+std::variant<push_report, push_body_error> read(std::string_view signal, std::string_view body = "",
+                                                std::vector<std::pair<std::string, std::string>> query = {},
+                                                bool required = false) {
+  return read_push({signal, body, std::move(query), required});
+}
+push_report ok(std::variant<push_report, push_body_error> r) {
+  REQUIRE(std::holds_alternative<push_report>(r));
+  return std::get<push_report>(r);
+}
+std::string error_of(std::variant<push_report, push_body_error> r) {
+  REQUIRE(std::holds_alternative<push_body_error>(r));
+  return std::get<push_body_error>(r).message;
+}
+}  // namespace
+
+TEST_CASE("the path's signal says start, fail, log or an exit code") {
+  CHECK(ok(read("start")).signal == push_signal::start);
+  CHECK(ok(read("fail")).signal == push_signal::failure);
+  CHECK(ok(read("log", "step 2 done")).signal == push_signal::log);
+  CHECK(ok(read("log", "step 2 done")).message == "step 2 done");
+  CHECK(ok(read("0")).signal == push_signal::success);
+  CHECK(ok(read("0")).exit_code == 0);
+  const auto three = ok(read("3", R"({"message":"disk full"})"));
+  CHECK(three.signal == push_signal::failure);
+  CHECK(three.exit_code == 3);
+  CHECK(three.message == "disk full");
+  CHECK(ok(read("255")).exit_code == 255);
+}
+
+TEST_CASE("an exit code over 255 or an unknown signal is refused") {
+  CHECK(error_of(read("256")) == "exit code must be 0-255, got 256");
+  CHECK(error_of(read("99999999999999")).find("exit code must be 0-255") == 0);
+  CHECK(error_of(read("stop")) == "unknown signal \"stop\"; expected start, fail, log or an exit code 0-255");
+  CHECK(error_of(read("-1")).find("unknown signal") == 0);
+}
+
+TEST_CASE("rid pairs runs and must be a UUID") {
+  CHECK(ok(read("start", "", {{"rid", "2F1C4A9E-8d1b-4c1e-9a7e-3b5d2c7e9f10"}})).run_id ==
+        "2F1C4A9E-8d1b-4c1e-9a7e-3b5d2c7e9f10");
+  CHECK(error_of(read("", "", {{"rid", "run-42"}})).find("rid must be a UUID") == 0);
+  CHECK(is_uuid("00000000-0000-0000-0000-000000000000"));
+  CHECK_FALSE(is_uuid("00000000-0000-0000-0000-00000000000g"));
+  CHECK_FALSE(is_uuid("000000000000-0000-0000-0000-00000000"));
+}
+
+TEST_CASE("Uptime Kuma's status and msg query parameters work on the plain URL") {
+  const auto down = ok(read("", "", {{"status", "down"}, {"msg", "db unreachable"}, {"ping", "12"}}));
+  CHECK(down.signal == push_signal::failure);
+  CHECK(down.message == "db unreachable");
+  const auto up = ok(read("", "", {{"status", "up"}, {"msg", "OK"}}));
+  CHECK(up.signal == push_signal::success);
+  CHECK(up.message == "OK");
+  // A Kuma push carries its report in the query, which satisfies require_payload.
+  CHECK(ok(read("", "", {{"status", "up"}}, true)).signal == push_signal::success);
+}
+
+TEST_CASE("a failure named anywhere makes the push a failure") {
+  CHECK(ok(read("0", R"({"status":"error"})")).signal == push_signal::failure);
+  CHECK(ok(read("fail", R"({"status":"ok"})")).signal == push_signal::failure);
+}
+
+TEST_CASE("require_payload applies to finishes, not to start and log signals") {
+  CHECK(error_of(read("", "", {}, true)).find("requires a JSON object body") != std::string::npos);
+  CHECK(error_of(read("0", "", {}, true)).find("requires a JSON object body") != std::string::npos);
+  CHECK(ok(read("start", "", {}, true)).signal == push_signal::start);
+}

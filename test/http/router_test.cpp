@@ -62,7 +62,7 @@ TEST_CASE("a push path with a wrong method is 405 with the allowed methods") {
 
 TEST_CASE("incomplete push paths are 404 Push monitor not found") {
   recording_api a;
-  for (auto target : {"/api/push", "/api/push/5", "/api/push/5/", "/api/push//key", "/api/push/5/k/extra"}) {
+  for (auto target : {"/api/push", "/api/push/5", "/api/push/5/", "/api/push//key", "/api/push/5/k/", "/api/push/5/k/start/x"}) {
     const auto r = send(a, http::verb::get, target);
     CHECK(r.result() == http::status::not_found);
     CHECK(body_of(r) == json::parse(R"({"error":"Push monitor not found"})"));
@@ -85,6 +85,15 @@ TEST_CASE("health answers GET and HEAD and refuses POST") {
   CHECK(send(a, http::verb::head, "/health").result() == http::status::ok);
   CHECK(send(a, http::verb::post, "/health").result() == http::status::method_not_allowed);
   CHECK(a.health_calls == 2);
+}
+
+TEST_CASE("a signal segment and the query reach the push handler decoded") {
+  recording_api a;
+  send(a, http::verb::post, "/api/push/5/key/start?rid=abc&msg=hello%20world&flag");
+  REQUIRE(a.last_push);
+  CHECK(a.last_push->signal == "start");
+  using q = std::vector<std::pair<std::string, std::string>>;
+  CHECK(a.last_push->query == q{{"rid", "abc"}, {"msg", "hello world"}, {"flag", ""}});
 }
 
 TEST_CASE("percent-encoded segments are decoded before they reach the handler") {
