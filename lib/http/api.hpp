@@ -20,6 +20,8 @@ using respond_fn = util::move_only_function<void(response)>;
 // A JSON answer: `{"error": "..."}` bodies and the like, Content-Type application/json.
 response json_response(http::status status, const json::value& body);
 response error_response(http::status status, std::string_view message);
+// `body` must already be valid JSON.
+response raw_json_response(http::status status, std::string body);
 
 struct push_call {
   std::string monitor_id;   // the path segment as sent (may be non-numeric)

@@ -5,13 +5,17 @@
 
 namespace uptime::http_api {
 
-response json_response(http::status status, const json::value& body) {
+response raw_json_response(http::status status, std::string body) {
   response res{status, 11};
   res.set(http::field::content_type, "application/json");
   res.set(http::field::cache_control, "no-store");
-  res.body() = json::serialize(body);
+  res.body() = std::move(body);
   res.prepare_payload();
   return res;
+}
+
+response json_response(http::status status, const json::value& body) {
+  return raw_json_response(status, json::serialize(body));
 }
 
 response error_response(http::status status, std::string_view message) {

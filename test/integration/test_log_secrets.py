@@ -55,7 +55,7 @@ class LogSecretsTest(ServerTestCase):
         wrong = s.secret_key("Hourly sync")[:-2] + "zz"
         self.assertJsonError(s.push("Hourly sync", key=wrong), 403)
         self.assertJsonError(s.request("DELETE", s.push_path("Hourly sync")), 405)
-        self.assertJsonError(s.request("GET", s.push_path("Hourly sync") + "/x"), 404)
+        self.assertJsonError(s.request("GET", s.push_path("Hourly sync") + "/x"), 400)
         s.request("GET", "/health")
         s.wait_for_log(r'"Nightly backup" is DOWN.*No push since', timeout=10)
         # a reload that adds, removes and re-times monitors, and a refused one

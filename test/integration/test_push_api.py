@@ -147,10 +147,18 @@ class PushApiTest(ServerTestCase):
         s = self.server
         push = s.push_path("Daily Backup")
         for path in ["/", "/api", "/api/push", "/api/push/", push.rsplit("/", 1)[0],
-                     push.rsplit("/", 1)[0] + "/", push + "/extra", "/nope", "/health/x",
+                     push.rsplit("/", 1)[0] + "/", push + "/start/extra", "/nope", "/health/x",
                      "/index.html", "/api/pushes/1/x", "/API/push/1/x"]:
             with self.subTest(path=path):
                 self.assertJsonError(s.request("GET", path), 404)
+
+    def test_an_unknown_signal_after_the_key_is_400_json(self):
+        # /start, /fail, /log and /<exit code> are signals; anything else there is bad input.
+        s = self.server
+        push = s.push_path("Daily Backup")
+        for suffix in ["/extra", "/256", "/-1"]:
+            with self.subTest(suffix=suffix):
+                self.assertJsonError(s.request("GET", push + suffix), 400)
 
     def test_a_push_url_works_again_after_error_answers_on_the_same_connection(self):
         s = self.server
