@@ -1,7 +1,8 @@
 // The configuration schema: which keys exist where, their defaults and limits, and the rules
 // that span several places (unique monitor names, channel references, expected_interval
-// resolution). The walking and typed reading of YAML is in detail/reader; this file only says
-// what a valid config is. Loading never stops at the first problem: every error is collected
+// resolution). The walking and typed reading of YAML is in detail/reader, and the fields of
+// each notification channel type are in core/channel_schema (shared with the renderers); this
+// file only says what a valid config is. Loading never stops at the first problem: every error is collected
 // and reported in file order, and a config is returned only when there are none.
 #include "config/config.hpp"
 
@@ -18,6 +19,7 @@
 #include <system_error>
 
 #include "config/detail/reader.hpp"
+#include "core/channel_schema.hpp"
 #include "core/duration.hpp"
 
 namespace uptime::config {
@@ -28,19 +30,23 @@ using detail::entry;
 using detail::join;
 using detail::reader;
 
-constexpr std::string_view root_keys[] = {"server", "database", "default_interval", "notifications",
-                                          "monitors"};
+constexpr std::string_view root_keys[] = {
+    "server", "database", "default_interval", "notify_retry_hours", "notifications", "monitors"};
 constexpr std::string_view server_keys[] = {
     "host", "port", "base_url", "max_body_bytes", "max_connections", "header_timeout", "idle_timeout"};
 constexpr std::string_view database_keys[] = {
     "path", "retention_days", "max_check_results", "push_history_per_monitor", "busy_timeout", "synchronous"};
 constexpr std::string_view monitor_keys[] = {"name",     "type",   "enabled",       "group",
                                              "interval", "config", "notifications", "alert_on"};
-constexpr std::string_view monitor_config_keys[] = {"expected_interval", "grace_period", "require_payload"};
+constexpr std::string_view monitor_config_keys[] = {"expected_interval", "grace_period", "require_payload",
+                                                    "remind_every"};
 
 constexpr std::uint64_t max_body_limit = std::uint64_t{1} << 30;  // 1GiB: bodies are held in memory
 constexpr std::int64_t max_connections_limit = 1'000'000;
 constexpr std::int64_t int_max = std::numeric_limits<int>::max();
+// A year: an undelivered alert is not worth retrying longer, and hours * 3600 stays far from
+// overflowing any integer type the dispatcher may use.
+constexpr std::int64_t max_notify_retry_hours = 24 * 366;
 // SQLite takes the busy timeout as an int of milliseconds; an hour is already far too long to
 // hold the writer.
 constexpr std::chrono::seconds max_busy_timeout{3600};
@@ -85,6 +91,8 @@ class parser {
         database(f);
       } else if (f.key == "default_interval") {
         if (auto d = r_.duration(f, false)) c_.default_interval = *d;
+      } else if (f.key == "notify_retry_hours") {
+        if (auto v = r_.integer(f, 1, max_notify_retry_hours)) c_.notify_retry_hours = static_cast<int>(*v);
       }
     }
     for (const entry& f : fields) {
@@ -156,9 +164,13 @@ class parser {
     }
   }
 
+  // Each channel is checked against its type's fields in core/channel_schema: unknown type,
+  // unknown field, missing required field, and every value, each at its own position. A valid
+  // channel is stored with its defaults filled in; an invalid one is left out (its name still
+  // counts as defined, so monitors naming it are not reported twice).
   void notifications(const entry& e) {
     for (const entry& f : r_.mapping(e, {})) {
-      channel_names_.insert(f.key);  // even if invalid, so references to it are not also errors
+      channel_names_.insert(f.key);
       if (f.key.empty()) {
         r_.error(f.key_mark, e.path, "a channel name must not be empty");
         continue;
@@ -171,40 +183,138 @@ class parser {
                                                  : "text"));
         continue;
       }
+      const std::vector<entry> fields = r_.mapping(f, {});
+      const auto type_entry =
+          std::find_if(fields.begin(), fields.end(), [](const entry& field) { return field.key == "type"; });
+      if (type_entry == fields.end()) {
+        r_.error(f.key_mark, join(f.path, "type"),
+                 fmt::format("is required, e.g. type: email; one of {}", core::channel_type_names()));
+        continue;
+      }
+      const auto type = r_.text(*type_entry, true);
+      if (!type) continue;
+      const core::channel_type_spec* spec = core::find_channel_type(*type);
+      if (spec == nullptr) {
+        r_.error(*type_entry,
+                 fmt::format("unknown type \"{}\", expected one of {}", *type, core::channel_type_names()));
+        continue;
+      }
+
       channel_settings ch;
       ch.name = f.key;
+      ch.type = *type;
       ch.line = f.key_mark.line + 1;
-      bool has_type = false;
       bool ok = true;
-      for (const entry& field : r_.mapping(f, {})) {
-        if (field.key == "type") {
-          has_type = true;
-          auto v = r_.text(field, true);
-          ok = ok && v;
-          if (v) ch.type = *v;
-        } else if (field.node.IsSequence()) {
-          std::vector<std::string> items;
-          for (const entry& item : r_.list(field, "[a, b]")) {
-            auto v = r_.text(item);
-            ok = ok && v;
-            if (v) items.push_back(*v);
-          }
-          ch.fields[field.key] = fmt::format("{}", fmt::join(items, ","));
-        } else if (field.node.IsMap()) {
-          r_.error(field, "must be text or a list of text, got a mapping");
+      std::set<std::string, std::less<>> present;
+      for (const entry& field : fields) {
+        if (field.key == "type") continue;
+        present.insert(field.key);
+        const core::field_spec* spec_field = core::find_field(*spec, field.key);
+        if (spec_field == nullptr) {
+          r_.error(field.key_mark, field.path, unknown_field_message(*spec, field.key));
           ok = false;
-        } else if (auto v = r_.text(field)) {
-          ch.fields[field.key] = *v;
+        } else if (auto v = channel_field(field, *spec_field)) {
+          if (!v->empty()) ch.fields[field.key] = std::move(*v);  // empty = absent: the default applies
         } else {
           ok = false;
         }
       }
-      if (!has_type) {
-        r_.error(f.key_mark, join(f.path, "type"), "is required, e.g. type: email");
+      for (const core::field_spec& spec_field : spec->fields) {
+        if (spec_field.required && !present.contains(spec_field.name)) {
+          r_.error(f.key_mark, join(f.path, spec_field.name),
+                   fmt::format("is required, e.g. {}: {}", spec_field.name, spec_field.example));
+          ok = false;
+        }
+      }
+      if (!ok) continue;
+      core::apply_defaults(*spec, ch.fields);
+      for (const core::field_problem& problem : core::check_rules(*spec, ch.fields)) {
+        const auto at = std::find_if(fields.begin(), fields.end(),
+                                     [&](const entry& field) { return field.key == problem.field; });
+        if (at != fields.end()) {
+          r_.error(*at, problem.message);
+        } else {
+          r_.error(f.key_mark, join(f.path, problem.field), problem.message);
+        }
         ok = false;
       }
       if (ok) c_.notifications.emplace(ch.name, std::move(ch));
     }
+  }
+
+  static std::string unknown_field_message(const core::channel_type_spec& spec, std::string_view key) {
+    const std::vector<std::string_view> keys = core::channel_keys(spec);
+    if (auto best = detail::closest_key(key, keys)) {
+      return fmt::format("unknown field for type {} (did you mean {}?)", spec.type, *best);
+    }
+    return fmt::format("unknown field for type {}; expected one of {}", spec.type, fmt::join(keys, ", "));
+  }
+
+  // One channel field as text (see core::field_map), or nullopt after reporting why. Empty
+  // means not given.
+  std::optional<std::string> channel_field(const entry& field, const core::field_spec& spec) {
+    using core::field_kind;
+    if (spec.kind == field_kind::header_map) return header_map(field);
+    if ((spec.kind == field_kind::address_list || spec.kind == field_kind::text_list) &&
+        field.node.IsSequence()) {
+      std::vector<std::string> items;
+      bool ok = true;
+      for (const entry& item : r_.list(field, "[a, b]")) {
+        auto v = r_.text(item, true);
+        if (!v) {
+          ok = false;
+        } else if (v->find(',') != std::string::npos) {
+          r_.error(item, "must be one item per entry (a value cannot contain ',')");
+          ok = false;
+        } else if (auto problem = core::check_value(spec, *v)) {
+          r_.error(item, *problem);
+          ok = false;
+        } else {
+          items.push_back(std::move(*v));
+        }
+      }
+      if (!ok) return std::nullopt;
+      if (items.empty() && spec.required) {
+        r_.error(field, fmt::format("must not be empty, e.g. {}: {}", spec.name, spec.example));
+        return std::nullopt;
+      }
+      return fmt::format("{}", fmt::join(items, ","));
+    }
+    auto v = r_.text(field, spec.required);
+    if (!v) return std::nullopt;
+    if (v->empty()) return v;
+    if (auto problem = core::check_value(spec, *v)) {
+      r_.error(field, *problem);
+      return std::nullopt;
+    }
+    return v;
+  }
+
+  // A YAML mapping of header name -> value, as "Name: value" lines joined with "\n".
+  std::optional<std::string> header_map(const entry& field) {
+    if (field.empty()) return std::string();
+    if (!field.node.IsMap()) {
+      r_.error(field,
+               fmt::format("must be a mapping of header names to values, e.g. {{Authorization: \"Bearer "
+                           "${{HOOK_TOKEN}}\"}}; got {}",
+                           field.node.IsSequence() ? "a list" : "text"));
+      return std::nullopt;
+    }
+    std::vector<std::string> lines;
+    bool ok = true;
+    for (const entry& header : r_.mapping(field, {})) {
+      auto v = r_.text(header, true);
+      if (!v) {
+        ok = false;
+      } else if (auto problem = core::check_header(header.key, *v)) {
+        r_.error(header.key_mark, header.path, *problem);
+        ok = false;
+      } else {
+        lines.push_back(fmt::format("{}: {}", header.key, *v));
+      }
+    }
+    if (!ok) return std::nullopt;
+    return fmt::format("{}", fmt::join(lines, "\n"));
   }
 
   void monitors(const entry& e) {
@@ -241,6 +351,8 @@ class parser {
               if (auto v = r_.duration(cf, true)) m.grace_period = *v;
             } else if (cf.key == "require_payload") {
               if (auto v = r_.boolean(cf)) m.require_payload = *v;
+            } else if (cf.key == "remind_every") {
+              if (auto v = r_.duration(cf, false)) m.remind_every = *v;
             }
           }
         } else if (f.key == "notifications") {

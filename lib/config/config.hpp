@@ -54,12 +54,17 @@ struct monitor_settings {
   int line = 0;                               // 1-based line of the entry, for messages
 };
 
-// A named notification channel. Its fields are kept as text (after ${VAR} substitution) and
-// validated by the notifications module; here only `type` is required.
+// A named notification channel, checked against its type's fields (core/channel_schema.hpp):
+// `type` is a known type and every field is known and valid. `fields` holds every field that
+// has a value: the ones written (after ${VAR} substitution) and the defaults of the others, so
+// a renderer needs no defaults of its own; optional fields without a default that were not
+// given (or given empty) are absent.
 struct channel_settings {
   std::string name;
   std::string type;
-  std::map<std::string, std::string> fields;  // scalar fields; lists joined with ","
+  // Text: lists (e-mail `to`) joined with ","; maps (webhook `headers`) as "Name: value" lines
+  // joined with "\n".
+  std::map<std::string, std::string> fields;
   int line = 0;
 };
 

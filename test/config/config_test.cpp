@@ -8,6 +8,7 @@
 #include <fstream>
 #include <map>
 #include <random>
+#include <set>
 
 using namespace std::chrono_literals;
 namespace fs = std::filesystem;
@@ -92,11 +93,14 @@ database:
   busy_timeout: 3s
   synchronous: full
 default_interval: 5m
+notify_retry_hours: 48
 notifications:
   ops-mail:
     type: email
+    host: smtp.example.com
+    security: tls
+    from: Uptime <alerts@example.com>
     to: [ops@example.com, oncall@example.com]
-    smtp_port: 587
   chat:
     type: webhook
     url: https://hooks.example.com/x
@@ -110,6 +114,7 @@ monitors:
       expected_interval: 24h
       grace_period: 1h
       require_payload: true
+      remind_every: 6h
     notifications: [ops-mail, chat]
     alert_on: [down]
   - name: Sync
@@ -128,16 +133,21 @@ monitors:
   CHECK(c.database.busy_timeout == 3000ms);
   CHECK(c.database.synchronous == "full");
   CHECK(c.default_interval == 5min);
+  CHECK(c.notify_retry_hours == 48);
 
   REQUIRE(c.notifications.size() == 2);
   const auto& mail = c.notifications.at("ops-mail");
   CHECK(mail.name == "ops-mail");
   CHECK(mail.type == "email");
-  CHECK(mail.line == 18);
-  CHECK(mail.fields == std::map<std::string, std::string>{{"to", "ops@example.com,oncall@example.com"},
-                                                          {"smtp_port", "587"}});
+  CHECK(mail.line == 19);
+  // Defaults are filled in: port follows security.
+  CHECK(mail.fields == std::map<std::string, std::string>{{"host", "smtp.example.com"},
+                                                          {"security", "tls"},
+                                                          {"port", "465"},
+                                                          {"from", "Uptime <alerts@example.com>"},
+                                                          {"to", "ops@example.com,oncall@example.com"}});
   CHECK(c.notifications.at("chat").fields ==
-        std::map<std::string, std::string>{{"url", "https://hooks.example.com/x"}});
+        std::map<std::string, std::string>{{"url", "https://hooks.example.com/x"}, {"method", "POST"}});
 
   REQUIRE(c.monitors.size() == 2);
   const auto& m = c.monitors[0];
@@ -149,11 +159,13 @@ monitors:
   CHECK(m.expected_interval == 24h);
   CHECK(m.grace_period == 1h);
   CHECK(m.require_payload);
+  CHECK(m.remind_every == 6h);
   CHECK(m.notifications == std::vector<std::string>{"ops-mail", "chat"});
   CHECK(m.alert_on == std::vector<cfg::alert_event>{cfg::alert_event::down});
-  CHECK(m.line == 26);
+  CHECK(m.line == 29);
   CHECK(c.monitors[1].name == "Sync");
-  CHECK(c.monitors[1].line == 37);
+  CHECK(c.monitors[1].remind_every == 0s);
+  CHECK(c.monitors[1].line == 41);
   CHECK(c.public_base_url() == "https://status.example.com");
 }
 
@@ -172,6 +184,7 @@ TEST_CASE("an empty file is a valid config with no monitors and every default") 
     CHECK(c.database.retention_days == 30);
     CHECK(c.database.synchronous == "normal");
     CHECK(c.default_interval == 60s);
+    CHECK(c.notify_retry_hours == 24);
     CHECK(c.notifications.empty());
     CHECK(c.monitors.empty());
     CHECK(c.public_base_url() == "http://localhost:5000");
@@ -203,6 +216,7 @@ monitors:
   CHECK(m.expected_interval == 60s);
   CHECK(m.grace_period == 0s);
   CHECK_FALSE(m.require_payload);
+  CHECK(m.remind_every == 0s);
   CHECK(m.notifications.empty());
   CHECK(m.alert_on == std::vector<cfg::alert_event>{cfg::alert_event::down, cfg::alert_event::up});
 }
@@ -252,8 +266,11 @@ server:
 notifications:
   mail:
     type: email
+    host: smtp.example.com
+    from: alerts@example.com
+    to: ops@example.com
     password: "${SMTP_PASSWORD}"
-    note: costs $$5, or $5
+    username: costs $$5, or $5
 monitors:
   - name: ${PREFIX} backup
     enabled: ${ENABLED}
@@ -267,7 +284,7 @@ monitors:
   CHECK(c.server.base_url == "https://status.example.com/uptime");
   // The value of a variable is used as it is, not searched for ${…} again.
   CHECK(c.notifications.at("mail").fields.at("password") == "p@ss ${NOT_EXPANDED}");
-  CHECK(c.notifications.at("mail").fields.at("note") == "costs $5, or $5");
+  CHECK(c.notifications.at("mail").fields.at("username") == "costs $5, or $5");
   REQUIRE(c.monitors.size() == 1);
   CHECK(c.monitors[0].name == "nightly backup");
   CHECK_FALSE(c.monitors[0].enabled);
@@ -279,11 +296,13 @@ notifications:
   ops-mail:
     type: email
     password: ${SMTP_PASSWORD}
-    user: ${SMTP_USER
-    token: ${bad-name}
+    username: ${SMTP_USER
+    host: ${bad-name}
+    from: alerts@example.com
+    to: ops@example.com
 )") == "config.yaml:4:15: notifications.ops-mail.password: environment variable SMTP_PASSWORD is not set\n"
-       "config.yaml:5:11: notifications.ops-mail.user: unterminated ${ (write $$ for a literal $)\n"
-       "config.yaml:6:12: notifications.ops-mail.token: \"${bad-name}\" is not a valid environment variable "
+       "config.yaml:5:15: notifications.ops-mail.username: unterminated ${ (write $$ for a literal $)\n"
+       "config.yaml:6:11: notifications.ops-mail.host: \"${bad-name}\" is not a valid environment variable "
        "reference\n");
 }
 
@@ -359,8 +378,8 @@ monitors:
   - name: a
     notifications: [ops-mail, pager, ops-mail]
 notifications:
-  ops-mail: {type: email}
-  chat: {type: webhook}
+  ops-mail: {type: email, host: smtp.example.com, from: alerts@example.com, to: ops@example.com}
+  chat: {type: slack, webhook_url: "https://hooks.slack.com/services/T0/B0/x"}
 )") == "config.yaml:3:31: monitors[0].notifications[1]: unknown notification channel \"pager\"; defined: "
        "chat, ops-mail\n"
        "config.yaml:3:38: monitors[0].notifications[2]: \"ops-mail\" is listed twice\n");
@@ -373,34 +392,367 @@ monitors:
        "no channels are defined under notifications:\n");
 }
 
-TEST_CASE("a channel needs a type; its other fields are kept as text, lists joined with commas") {
+TEST_CASE("a channel needs a mapping with a known type") {
   CHECK(errors(R"(
 notifications:
   ops-mail:
     to: ops@example.com
   chat: https://hooks.example.com
   pager:
+    type: pagerdooty
+  empty:
+)") == "config.yaml:2:3: notifications.ops-mail.type: is required, e.g. type: email; one of email, webhook, "
+       "slack, discord, teams, telegram, ntfy, gotify, pushover, pagerduty\n"
+       "config.yaml:4:9: notifications.chat: must be a mapping with a type, e.g. {type: email, to: "
+       "ops@example.com}; got text\n"
+       "config.yaml:6:11: notifications.pager.type: unknown type \"pagerdooty\", expected one of email, "
+       "webhook, "
+       "slack, discord, teams, telegram, ntfy, gotify, pushover, pagerduty\n"
+       "config.yaml:7:3: notifications.empty: must be a mapping with a type, e.g. {type: email, to: "
+       "ops@example.com}; got nothing\n");
+}
+
+TEST_CASE("a missing required field is reported at the channel with an example value") {
+  CHECK(errors(R"(
+notifications:
+  ops-email:
+    type: email
+    host: smtp.example.com
+  pager:
+    type: pagerduty
+)") == "config.yaml:2:3: notifications.ops-email.from: is required, e.g. from: Uptime <alerts@example.com>\n"
+       "config.yaml:2:3: notifications.ops-email.to: is required, e.g. to: [ops@example.com]\n"
+       "config.yaml:5:3: notifications.pager.routing_key: is required, e.g. routing_key: "
+       "${PAGERDUTY_ROUTING_KEY}\n");
+}
+
+TEST_CASE("an unknown channel field is an error naming the type's fields, with a suggestion for typos") {
+  CHECK(errors(R"(
+notifications:
+  ops-email:
+    type: email
+    host: smtp.example.com
+    smtp_port: 587
+    from: alerts@example.com
+    to: ops@example.com
+    recipients: [a@example.com]
+  pager:
     type: pagerduty
     routing: {key: x}
-)") == "config.yaml:2:3: notifications.ops-mail.type: is required, e.g. type: email\n"
-       "config.yaml:4:9: notifications.chat: must be a mapping with a type, e.g. {type: email, to: "
-       "ops@example.com}; "
-       "got text\n"
-       "config.yaml:7:14: notifications.pager.routing: must be text or a list of text, got a mapping\n");
+)") == "config.yaml:5:5: notifications.ops-email.smtp_port: unknown field for type email; expected one of "
+       "type, host, port, security, username, password, from, to\n"
+       "config.yaml:8:5: notifications.ops-email.recipients: unknown field for type email; expected one of "
+       "type, host, port, security, username, password, from, to\n"
+       "config.yaml:9:3: notifications.pager.routing_key: is required, e.g. routing_key: "
+       "${PAGERDUTY_ROUTING_KEY}\n"
+       "config.yaml:11:5: notifications.pager.routing: unknown field for type pagerduty; expected one of "
+       "type, "
+       "routing_key, api_url, severity\n");
+  CHECK(errors(R"(
+notifications:
+  chat:
+    type: slack
+    webhook_ulr: https://hooks.slack.com/services/T0/B0/x
+)") == "config.yaml:2:3: notifications.chat.webhook_url: is required, e.g. webhook_url: "
+       "https://hooks.slack.com/services/T000/B000/XXXX\n"
+       "config.yaml:4:5: notifications.chat.webhook_ulr: unknown field for type slack (did you mean "
+       "webhook_url?)\n");
+}
 
+TEST_CASE("bad channel values are each reported at the value with the field's path") {
+  CHECK(
+      errors(R"(
+notifications:
+  ops-email:
+    type: email
+    host: smtp://smtp.example.com
+    port: 99999
+    from: alerts at example.com
+    to: [ops@example.com, "not an address"]
+    username: alerts
+    password: secret
+    security: ssl
+  hook:
+    type: webhook
+    url: hooks.example.com/uptime
+    method: post
+  phone:
+    type: ntfy
+    topic: my/topic
+    priority_down: loud
+    server: https://ntfy.example.com/?x=1
+  gotify:
+    type: gotify
+    server: https://gotify.example.com
+    token: t
+    priority_up: 11
+)") ==
+      "config.yaml:4:11: notifications.ops-email.host: must be a host name or IP address such as "
+      "smtp.example.com (no scheme, no port), got \"smtp://smtp.example.com\"\n"
+      "config.yaml:5:11: notifications.ops-email.port: must be a whole number from 1 to 65535, got 99999\n"
+      "config.yaml:6:11: notifications.ops-email.from: must be an e-mail address such as alerts@example.com "
+      "or "
+      "\"Uptime <alerts@example.com>\", got \"alerts at example.com\"\n"
+      "config.yaml:7:27: notifications.ops-email.to[1]: \"not an address\" is not an e-mail address such as "
+      "ops@example.com\n"
+      "config.yaml:10:15: notifications.ops-email.security: must be one of none, starttls, tls, got \"ssl\"\n"
+      "config.yaml:13:10: notifications.hook.url: must be an http:// or https:// URL such as "
+      "https://hooks.example.com/uptime, got a value that is not\n"
+      "config.yaml:14:13: notifications.hook.method: must be one of POST, PUT, PATCH, GET, got \"post\"\n"
+      "config.yaml:17:12: notifications.phone.topic: must be 1 to 64 letters, digits, '_' or '-'\n"
+      "config.yaml:18:20: notifications.phone.priority_down: must be one of 1, 2, 3, 4, 5, min, low, "
+      "default, "
+      "high, max, urgent, got \"loud\"\n"
+      "config.yaml:19:13: notifications.phone.server: must be an http:// or https:// URL without ? or # such "
+      "as "
+      "https://ntfy.sh, got \"https://ntfy.example.com/?x=1\"\n"
+      "config.yaml:24:18: notifications.gotify.priority_up: must be a whole number from 0 to 10, got 11\n");
+}
+
+TEST_CASE("the error for a bad enum value reads as the issue shows it") {
+  CHECK(errors(R"(
+notifications:
+  ops-email:
+    type: email
+    host: smtp.example.com
+    from: alerts@example.com
+    to: ops@example.com
+    username: alerts
+    password: secret
+    security:  ssl
+)") == "config.yaml:9:16: notifications.ops-email.security: must be one of none, starttls, tls, got "
+       "\"ssl\"\n");
+}
+
+TEST_CASE("defaults are filled in for every optional field that has one") {
   const auto c = loaded(R"(
 notifications:
-  ops-mail:
+  plain-mail:
     type: email
+    host: localhost
+    security: none
+    from: root@localhost
+    to: ops@example.com
+  chat:
+    type: discord
+    webhook_url: https://discord.com/api/webhooks/1/x
+  bot:
+    type: telegram
+    bot_token: "123:abc"
+    chat_id: "-100123"
+  phone:
+    type: ntfy
+    topic: uptime-alerts
+    token: ""
+  gotify:
+    type: gotify
+    server: https://gotify.example.com/
+    token: app-token
+  pushover:
+    type: pushover
+    token: app
+    user: u
+  pager:
+    type: pagerduty
+    routing_key: key
+)");
+  using fields = std::map<std::string, std::string>;
+  CHECK(c.notifications.at("plain-mail").fields == fields{{"host", "localhost"},
+                                                          {"security", "none"},
+                                                          {"port", "25"},
+                                                          {"from", "root@localhost"},
+                                                          {"to", "ops@example.com"}});
+  CHECK(c.notifications.at("chat").fields == fields{{"webhook_url", "https://discord.com/api/webhooks/1/x"}});
+  CHECK(c.notifications.at("bot").fields ==
+        fields{{"bot_token", "123:abc"}, {"chat_id", "-100123"}, {"api_url", "https://api.telegram.org"}});
+  // An empty optional value is the same as none: token is absent, not "".
+  CHECK(c.notifications.at("phone").fields == fields{{"topic", "uptime-alerts"},
+                                                     {"server", "https://ntfy.sh"},
+                                                     {"priority_down", "5"},
+                                                     {"priority_up", "3"}});
+  CHECK(c.notifications.at("gotify").fields == fields{{"server", "https://gotify.example.com/"},
+                                                      {"token", "app-token"},
+                                                      {"priority_down", "8"},
+                                                      {"priority_up", "4"}});
+  CHECK(c.notifications.at("pushover").fields == fields{{"token", "app"},
+                                                        {"user", "u"},
+                                                        {"api_url", "https://api.pushover.net"},
+                                                        {"priority_down", "1"},
+                                                        {"priority_up", "0"},
+                                                        {"retry", "1m"},
+                                                        {"expire", "1h"}});
+  CHECK(c.notifications.at("pager").fields == fields{{"routing_key", "key"},
+                                                     {"api_url", "https://events.pagerduty.com"},
+                                                     {"severity", "critical"}});
+  // An explicit port wins over the one security implies; starttls is the default security.
+  const auto starttls = loaded(R"(
+notifications:
+  m: {type: email, host: smtp.example.com, from: a@example.com, to: b@example.com}
+  n: {type: email, host: smtp.example.com, port: 2525, security: tls, from: a@example.com, to: b@example.com}
+)");
+  CHECK(starttls.notifications.at("m").fields.at("port") == "587");
+  CHECK(starttls.notifications.at("m").fields.at("security") == "starttls");
+  CHECK(starttls.notifications.at("n").fields.at("port") == "2525");
+}
+
+TEST_CASE("e-mail recipients may be one address, a comma-separated text or a list; lists are joined") {
+  const auto c = loaded(R"(
+notifications:
+  one: {type: email, host: mx.example.com, from: a@example.com, to: ops@example.com}
+  text: {type: email, host: mx.example.com, from: "Uptime <a@example.com>", to: "a@example.com, Bob <b@example.com>"}
+  list:
+    type: email
+    host: mx.example.com
+    from: '"Uptime, prod" <a@example.com>'
     to:
       - a@example.com
-      - b@example.com
-    port: 25
-    empty:
+      - Bob <b@example.com>
 )");
-  CHECK(c.notifications.at("ops-mail").fields ==
-        std::map<std::string, std::string>{
-            {"to", "a@example.com,b@example.com"}, {"port", "25"}, {"empty", ""}});
+  CHECK(c.notifications.at("one").fields.at("to") == "ops@example.com");
+  CHECK(c.notifications.at("text").fields.at("to") == "a@example.com, Bob <b@example.com>");
+  CHECK(c.notifications.at("list").fields.at("to") == "a@example.com,Bob <b@example.com>");
+
+  CHECK(errors(R"(
+notifications:
+  m:
+    type: email
+    host: mx.example.com
+    from: a@example.com
+    to:
+      - "Doe, Jane <jane@example.com>"
+      -
+      - [nested]
+  n: {type: email, host: mx.example.com, from: a@example.com, to: []}
+)") == "config.yaml:7:7: notifications.m.to[1]: must not be empty\n"  // an empty item points at its list
+       "config.yaml:7:9: notifications.m.to[0]: must be one item per entry (a value cannot contain ',')\n"
+       "config.yaml:9:9: notifications.m.to[2]: must be text, got a list\n"
+       "config.yaml:10:67: notifications.n.to: must not be empty, e.g. to: [ops@example.com]\n");
+}
+
+TEST_CASE("webhook headers are a mapping stored as Name: value lines, each header checked") {
+  const auto c = loaded(R"(
+notifications:
+  hook:
+    type: webhook
+    url: https://hooks.example.com/uptime?token=abc
+    method: PUT
+    headers:
+      Authorization: Bearer ${HOOK_TOKEN}
+      X-Source: uptime-monitor
+    body: '{"text": "{{ headline }}", "alert": {{json}}}'
+)",
+                        env_of({{"HOOK_TOKEN", "t0k3n"}}));
+  CHECK(
+      c.notifications.at("hook").fields ==
+      std::map<std::string, std::string>{{"url", "https://hooks.example.com/uptime?token=abc"},
+                                         {"method", "PUT"},
+                                         {"headers", "Authorization: Bearer t0k3n\nX-Source: uptime-monitor"},
+                                         {"body", "{\"text\": \"{{ headline }}\", \"alert\": {{json}}}"}});
+
+  CHECK(errors(R"(
+notifications:
+  a:
+    type: webhook
+    url: https://hooks.example.com/a
+    headers:
+      Bad Name: x
+      Content-Length: 5
+      X-Empty: ""
+  b:
+    type: webhook
+    url: https://hooks.example.com/b
+    headers: [Authorization]
+)") == "config.yaml:6:7: notifications.a.headers.Bad Name: \"Bad Name\" is not a valid header name (letters, "
+       "digits and !#$%&'*+-.^_`|~ only)\n"
+       "config.yaml:7:7: notifications.a.headers.Content-Length: Content-Length is set by uptime-monitor and "
+       "cannot be given\n"
+       "config.yaml:8:16: notifications.a.headers.X-Empty: must not be empty\n"
+       "config.yaml:12:14: notifications.b.headers: must be a mapping of header names to values, e.g. "
+       "{Authorization: \"Bearer ${HOOK_TOKEN}\"}; got a list\n");
+}
+
+TEST_CASE("a webhook body template may use only the documented placeholders") {
+  CHECK(
+      errors(R"(
+notifications:
+  a:
+    type: webhook
+    url: https://hooks.example.com/a
+    body: '{"name": "{{monitor.nmae}}"}'
+  b:
+    type: webhook
+    url: https://hooks.example.com/b
+    body: '{"name": "{{monitor.name}"}'
+)") ==
+      "config.yaml:5:11: notifications.a.body: unknown placeholder {{monitor.nmae}}; expected one of event, "
+      "monitor.id, monitor.name, monitor.group, monitor.type, status, previous_status, message, occurred_at, "
+      "last_push_at, next_expected_by, alert_id, duration_seconds, headline, details, json\n"
+      "config.yaml:9:11: notifications.b.body: has a {{ without a closing }}\n");
+}
+
+TEST_CASE("rules between channel fields are checked once each field is valid") {
+  CHECK(
+      errors(R"(
+notifications:
+  hook:
+    type: webhook
+    url: https://hooks.example.com/a
+    method: GET
+    body: "{{json}}"
+  mail:
+    type: email
+    host: smtp.example.com
+    from: a@example.com
+    to: b@example.com
+    password: ${SMTP_PASSWORD}
+)",
+             env_of({{"SMTP_PASSWORD", "pw"}})) ==
+      "config.yaml:6:11: notifications.hook.body: a GET request has no body: remove body, or use method "
+      "POST, "
+      "PUT or PATCH\n"
+      "config.yaml:12:15: notifications.mail.password: is set but username is not; SMTP login needs both\n");
+}
+
+TEST_CASE("a secret's value is never quoted in an error") {
+  const std::string all = errors(R"(
+notifications:
+  chat:
+    type: slack
+    webhook_url: ${SLACK_URL}
+)",
+                                 env_of({{"SLACK_URL", "hooks.slack.com/services/T0/B0/very-secret"}}));
+  CHECK(all.find("very-secret") == std::string::npos);
+  CHECK(all ==
+        "config.yaml:4:18: notifications.chat.webhook_url: must be an http:// or https:// URL such as "
+        "https://hooks.slack.com/services/T000/B000/XXXX, got a value that is not\n");
+}
+
+TEST_CASE("a channel with errors is still a defined name, so monitors naming it add no error") {
+  CHECK(errors(R"(
+notifications:
+  pager: {type: pagerduty}
+monitors:
+  - name: a
+    notifications: [pager]
+)") == "config.yaml:2:3: notifications.pager.routing_key: is required, e.g. routing_key: "
+       "${PAGERDUTY_ROUTING_KEY}\n");
+}
+
+TEST_CASE("remind_every is a positive duration and notify_retry_hours a whole number of hours") {
+  CHECK(errors(R"(
+notify_retry_hours: 0
+monitors:
+  - name: a
+    config: {remind_every: 0}
+  - name: b
+    config: {remind_every: often}
+)") == "config.yaml:1:21: notify_retry_hours: must be a whole number from 1 to 8784, got 0\n"
+       "config.yaml:4:28: monitors[0].config.remind_every: must be a positive duration, got 0\n"
+       "config.yaml:6:28: monitors[1].config.remind_every: must be a duration like 90s, 15m, 25h or 7d, got "
+       "\"often\"\n");
+  const auto c = loaded("notify_retry_hours: 1\nmonitors: [{name: a, config: {remind_every: 1h30m}}]\n");
+  CHECK(c.notify_retry_hours == 1);
+  CHECK(c.monitors[0].remind_every == 90min);
 }
 
 TEST_CASE("alert_on accepts a subset of down and up and refuses anything else") {
@@ -533,8 +885,7 @@ server:
 TEST_CASE("a top level that is not a mapping, or monitors that is not a list, is an error") {
   CHECK(errors("- name: a\n") ==
         "config.yaml:1:1: the top level must be a mapping with keys such as server, database, "
-        "default_interval, "
-        "notifications, monitors; got a list\n");
+        "default_interval, notify_retry_hours, notifications, monitors; got a list\n");
   CHECK(errors(R"(
 monitors:
   name: a
@@ -545,8 +896,8 @@ notifications: [a]
        "config.yaml:3:9: server: must be a mapping (key: value lines), got \"5000\"\n"
        "config.yaml:4:16: notifications: must be a mapping (key: value lines), got a list\n");
   CHECK(errors("a: 1\n---\nb: 2\n") ==
-        "config.yaml:1:1: a: unknown key; expected one of server, database, default_interval, notifications, "
-        "monitors\n"
+        "config.yaml:1:1: a: unknown key; expected one of server, database, default_interval, "
+        "notify_retry_hours, notifications, monitors\n"
         "config.yaml:3:1: only one YAML document is allowed (found another \"---\")\n");
 }
 
@@ -571,7 +922,8 @@ notifications:
        "config.yaml:8:11: monitors[1].name: name \"Backup\" is already used by the monitor on line 2\n"
        "config.yaml:9:14: monitors[1].enabled: must be true or false, got \"maybe\"\n"
        "config.yaml:11:9: server.port: must be a whole number from 0 to 65535, got 99999\n"
-       "config.yaml:13:3: notifications.ops-mail.type: is required, e.g. type: email\n");
+       "config.yaml:13:3: notifications.ops-mail.type: is required, e.g. type: email; one of email, webhook, "
+       "slack, discord, teams, telegram, ntfy, gotify, pushover, pagerduty\n");
 }
 
 TEST_CASE("a YAML syntax error names the position and yaml-cpp's message, and nothing else") {
@@ -641,6 +993,35 @@ TEST_CASE("the example conf/config.yaml loads without errors") {
   CHECK(c.monitors[2].expected_interval == 1min);
   CHECK(c.monitors[2].grace_period == 30s);
   CHECK_FALSE(c.monitors[2].require_payload);
+}
+
+TEST_CASE("the example's commented notification channels are valid once uncommented") {
+  const fs::path example = (fs::path(__FILE__).parent_path() / "../../conf/config.yaml").lexically_normal();
+  std::ifstream in(example);
+  REQUIRE(in);
+  // The block from "# notify_retry_hours:" to the first line that is not a comment.
+  std::string yaml;
+  bool inside = false;
+  for (std::string line; std::getline(in, line);) {
+    if (line.starts_with("# notify_retry_hours:")) inside = true;
+    if (!inside) continue;
+    if (!line.starts_with("#")) break;
+    yaml += line.substr(line.starts_with("# ") ? 2 : 1) + "\n";
+  }
+  REQUIRE_FALSE(yaml.empty());
+  // Secrets come from the environment; URLs must look like URLs.
+  const cfg::env_lookup env = [](std::string_view name) -> std::optional<std::string> {
+    if (name.ends_with("_URL")) return "https://hooks.example.com/" + std::string(name);
+    return "secret-" + std::string(name);
+  };
+  const auto c = loaded(yaml, env);
+  CHECK(c.notify_retry_hours == 24);
+  std::set<std::string> types;
+  for (const auto& [name, ch] : c.notifications) types.insert(ch.type);
+  CHECK(types == std::set<std::string>{"email", "webhook", "slack", "discord", "teams", "telegram", "ntfy",
+                                       "gotify", "pushover", "pagerduty"});
+  CHECK(c.notifications.at("ops-email").fields.at("port") == "587");
+  CHECK(c.notifications.at("ops-hook").fields.at("headers") == "Authorization: Bearer secret-HOOK_TOKEN");
 }
 
 TEST_CASE("a monitor entry that is not a mapping is reported once") {

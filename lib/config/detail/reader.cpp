@@ -47,16 +47,7 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
 }
 
 std::string unknown_key_message(std::string_view key, std::span<const std::string_view> allowed) {
-  std::string_view best;
-  std::size_t best_distance = 3;  // suggest only close matches (typos), not any key
-  for (std::string_view candidate : allowed) {
-    const std::size_t d = edit_distance(ascii_lower(key), candidate);
-    if (d < best_distance) {
-      best = candidate;
-      best_distance = d;
-    }
-  }
-  if (!best.empty()) return fmt::format("unknown key (did you mean {}?)", best);
+  if (auto best = closest_key(key, allowed)) return fmt::format("unknown key (did you mean {}?)", *best);
   return fmt::format("unknown key; expected one of {}", fmt::join(allowed, ", "));
 }
 
@@ -76,6 +67,19 @@ std::string join(std::string_view path, std::string_view key) {
 }
 
 std::string index(std::string_view path, std::size_t i) { return fmt::format("{}[{}]", path, i); }
+
+std::optional<std::string_view> closest_key(std::string_view key, std::span<const std::string_view> allowed) {
+  std::optional<std::string_view> best;
+  std::size_t best_distance = 3;  // suggest only close matches (typos), not any key
+  for (std::string_view candidate : allowed) {
+    const std::size_t d = edit_distance(ascii_lower(key), candidate);
+    if (d < best_distance) {
+      best = candidate;
+      best_distance = d;
+    }
+  }
+  return best;
+}
 
 std::string ascii_lower(std::string_view s) {
   std::string out(s);

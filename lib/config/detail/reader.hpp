@@ -87,6 +87,9 @@ class reader {
 std::string join(std::string_view path, std::string_view key);
 std::string index(std::string_view path, std::size_t i);
 
+// The key in `allowed` that `key` is most likely a typo of (edit distance under 3), if any.
+std::optional<std::string_view> closest_key(std::string_view key, std::span<const std::string_view> allowed);
+
 // ASCII-only lowercase (no locale): for units, booleans and URL schemes.
 std::string ascii_lower(std::string_view s);
 
