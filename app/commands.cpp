@@ -53,9 +53,10 @@ int check_config_command(const std::filesystem::path& config_file, std::ostream&
       << cfg->notifications.size() << " notification channel(s)\n";
   for (const auto& m : cfg->monitors)
     out << "  " << m.name << (m.group.empty() ? "" : " [" + m.group + "]") << ": "
-        << (m.enabled ? "" : "disabled, ") << "expected every "
-        << core::format_duration(m.expected_interval) << " + "
-        << core::format_duration(m.grace_period) << " grace\n";
+        << (m.enabled ? "" : "disabled, ") << "expected "
+        << (m.schedule ? "on \"" + m.schedule->text + "\" (" + m.timezone + ")"
+                       : "every " + core::format_duration(m.expected_interval))
+        << " + " << core::format_duration(m.grace_period) << " grace\n";
   out << "  database: " << cfg->database.path.string() << '\n';
   return 0;
 }

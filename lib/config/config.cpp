@@ -38,8 +38,9 @@ constexpr std::string_view database_keys[] = {
     "path", "retention_days", "max_check_results", "push_history_per_monitor", "busy_timeout", "synchronous"};
 constexpr std::string_view monitor_keys[] = {"name",     "type",   "enabled",       "group",
                                              "interval", "config", "notifications", "alert_on"};
-constexpr std::string_view monitor_config_keys[] = {"expected_interval", "grace_period", "require_payload",
-                                                    "remind_every"};
+constexpr std::string_view monitor_config_keys[] = {
+    "expected_interval", "grace_period", "require_payload", "remind_every", "schedule",
+    "timezone",          "max_runtime",  "min_runtime",     "failures_before_down"};
 
 constexpr std::uint64_t max_body_limit = std::uint64_t{1} << 30;  // 1GiB: bodies are held in memory
 constexpr std::int64_t max_connections_limit = 1'000'000;
@@ -323,6 +324,8 @@ class parser {
       monitor_settings m;
       m.line = item.line();
       std::optional<std::chrono::seconds> expected;
+      std::optional<entry> schedule_entry;  // where config.schedule was written, for messages
+      std::optional<entry> timezone_entry;
       bool has_name = false;
       for (const entry& f : r_.mapping(item, monitor_keys)) {
         if (f.key == "name") {
@@ -353,6 +356,31 @@ class parser {
               if (auto v = r_.boolean(cf)) m.require_payload = *v;
             } else if (cf.key == "remind_every") {
               if (auto v = r_.duration(cf, false)) m.remind_every = *v;
+            } else if (cf.key == "schedule") {
+              schedule_entry = cf;
+              if (auto v = r_.text(cf, true)) {
+                auto parsed = core::parse_cron(*v);
+                if (auto* why = std::get_if<std::string>(&parsed))
+                  r_.error(cf, *why);
+                else
+                  m.schedule = std::get<core::cron_schedule>(std::move(parsed));
+              }
+            } else if (cf.key == "timezone") {
+              timezone_entry = cf;
+              if (auto v = r_.text(cf, true)) {
+                m.timezone = *v;
+                m.zone = core::find_zone(*v);
+                if (!m.zone)
+                  r_.error(cf, fmt::format("unknown time zone \"{}\"; use an IANA name such as "
+                                           "Europe/Berlin or America/New_York",
+                                           *v));
+              }
+            } else if (cf.key == "max_runtime") {
+              if (auto v = r_.duration(cf, false)) m.max_runtime = *v;
+            } else if (cf.key == "min_runtime") {
+              if (auto v = r_.duration(cf, false)) m.min_runtime = *v;
+            } else if (cf.key == "failures_before_down") {
+              if (auto v = r_.integer(cf, 1, 1000)) m.failures_before_down = static_cast<int>(*v);
             }
           }
         } else if (f.key == "notifications") {
@@ -366,6 +394,15 @@ class parser {
         r_.error(item.mark, join(item.path, "name"), "is required");
       }
       m.expected_interval = expected ? *expected : m.interval.count() != 0 ? m.interval : c_.default_interval;
+      if (schedule_entry && expected)
+        r_.error(*schedule_entry, "use either schedule or expected_interval, not both");
+      if (timezone_entry && !schedule_entry)
+        r_.error(*timezone_entry, "applies only with a schedule (config.schedule)");
+      if (m.schedule) {
+        if (!m.zone && !timezone_entry) m.zone = core::find_zone("UTC");
+        if (m.zone && !core::next_run_after(*m.schedule, *m.zone, core::utc_time{}))
+          r_.error(*schedule_entry, fmt::format("\"{}\" never runs", m.schedule->text));
+      }
       c_.monitors.push_back(std::move(m));
     }
   }

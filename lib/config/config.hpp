@@ -16,6 +16,8 @@
 #include <string_view>
 #include <vector>
 
+#include "core/cron.hpp"
+
 namespace uptime::config {
 
 struct server_settings {
@@ -51,6 +53,13 @@ struct monitor_settings {
   std::vector<std::string> notifications;     // channel names, each defined under notifications:
   std::vector<alert_event> alert_on{alert_event::down, alert_event::up};
   std::chrono::seconds remind_every{0};       // config.remind_every: re-alert while DOWN; 0 = never
+  // config.schedule (cron) in config.timezone, instead of expected_interval.
+  std::optional<core::cron_schedule> schedule;
+  std::string timezone = "UTC";
+  const date::time_zone* zone = nullptr;      // set with schedule
+  std::chrono::seconds max_runtime{0};        // a started run must finish within; 0 = grace_period
+  std::chrono::seconds min_runtime{0};        // a shorter finished run is a failure; 0 = none
+  int failures_before_down = 1;
   int line = 0;                               // 1-based line of the entry, for messages
 };
 

@@ -81,6 +81,12 @@ store::monitor_declaration declare(const config::monitor_settings& m) {
   d.enabled = m.enabled;
   d.rules.expected_interval = m.expected_interval;
   d.rules.grace_period = m.grace_period;
+  d.rules.schedule = m.schedule;
+  d.rules.zone = m.zone;
+  d.rules.max_runtime = m.max_runtime;
+  d.rules.min_runtime = m.min_runtime;
+  d.rules.failures_before_down = m.failures_before_down;
+  if (m.schedule) d.schedule_key = m.schedule->text + " " + m.timezone;
   return d;
 }
 
@@ -426,9 +432,12 @@ class service final : public http_api::api {
         m.state = core::apply_rules(m.state, m.rules);
         persist_state(m.id);
         arm_deadline(m);
-        spdlog::info("Monitor {} \"{}\": now expected every {} + {} grace", m.id, m.name,
-                     core::format_duration(m.rules.expected_interval),
-                     core::format_duration(m.rules.grace_period));
+        spdlog::info("Monitor {} \"{}\": now expected {} + {} grace; next deadline {}", m.id,
+                     m.name,
+                     m.rules.schedule ? "on \"" + m.rules.schedule->text + "\""
+                                      : "every " + core::format_duration(m.rules.expected_interval),
+                     core::format_duration(m.rules.grace_period),
+                     m.state.next_expected_at ? core::format_iso(*m.state.next_expected_at) : "-");
       }
     }
     for (auto it = monitors_.begin(); it != monitors_.end();) {

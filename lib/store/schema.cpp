@@ -144,6 +144,13 @@ void migrate_to_v3(connection& c) {
       c.exec(fmt::format("ALTER TABLE {} ADD COLUMN {} {}", col.table, col.name, col.definition));
 }
 
+// Version 4: the schedule a monitor's deadlines follow ("0 2 * * * Europe/Berlin"; "" for a
+// fixed interval), so a changed schedule re-arms the deadline like a changed interval.
+void migrate_to_v4(connection& c) {
+  if (!columns_of(c, "push_monitors").count("schedule"))
+    c.exec("ALTER TABLE push_monitors ADD COLUMN schedule TEXT NOT NULL DEFAULT ''");
+}
+
 }  // namespace
 
 void migrate(connection& c) {
@@ -157,6 +164,7 @@ void migrate(connection& c) {
   if (version < 1) migrate_to_v1(c);
   if (version < 2) migrate_to_v2(c);
   if (version < 3) migrate_to_v3(c);
+  if (version < 4) migrate_to_v4(c);
   c.exec(fmt::format("PRAGMA user_version={}", schema_version));
   tx.commit();
 }

@@ -26,7 +26,7 @@ std::optional<core::utc_time> time_column(const statement& s, int col) {
 constexpr const char* monitor_select = R"sql(
 SELECT m.id, m.name, m.type, m.group_name, m.enabled, m.status, m.status_since, m.status_reason,
        p.secret_key, p.last_push_at, p.next_expected_at, p.expected_interval, p.grace_period,
-       p.push_count, p.open_runs, p.consecutive_failures
+       p.push_count, p.open_runs, p.consecutive_failures, p.schedule
 FROM monitors m LEFT JOIN push_monitors p ON p.monitor_id = m.id)sql";
 
 // Open runs as JSON: [{"run_id":"…","started_at_ms":1736937000000}, …]
@@ -97,7 +97,8 @@ std::vector<monitor_record> sync_monitors(connection& c,
       "VALUES(?1, ?2, ?3, ?4)");
   auto read_one = c.prepare(std::string(monitor_select) + " WHERE m.id = ?1");
   auto& save_rules = c.cached(
-      "UPDATE push_monitors SET expected_interval = ?2, grace_period = ?3 WHERE monitor_id = ?1");
+      "UPDATE push_monitors SET expected_interval = ?2, grace_period = ?3, schedule = ?4 "
+      "WHERE monitor_id = ?1");
 
   for (const auto& d : declared) {
     monitor_id id = 0;
@@ -126,16 +127,22 @@ std::vector<monitor_record> sync_monitors(connection& c,
     read_one.bind(1, id);
     read_one.step();
     monitor_record r = read_monitor(read_one);
+    const std::string read_one_schedule = read_one.text(16);
     read_one.reset();
     r.created = created;
-    r.rules_changed = r.rules.expected_interval != d.rules.expected_interval ||
-                      r.rules.grace_period != d.rules.grace_period;
-    if (r.rules_changed) {
-      save_rules.bind(1, id).bind(2, d.rules.expected_interval.count()).bind(3, d.rules.grace_period.count());
+    // A new monitor was inserted with these rules: nothing to re-arm.
+    r.rules_changed = !created && (r.rules.expected_interval != d.rules.expected_interval ||
+                                   r.rules.grace_period != d.rules.grace_period ||
+                                   read_one_schedule != d.schedule_key);
+    if (r.rules_changed || read_one_schedule != d.schedule_key) {
+      save_rules.bind(1, id)
+          .bind(2, d.rules.expected_interval.count())
+          .bind(3, d.rules.grace_period.count())
+          .bind(4, d.schedule_key);
       save_rules.run();
       save_rules.reset();
-      r.rules = d.rules;
     }
+    r.rules = d.rules;
     declared_ids.insert(id);
     if (d.enabled) out.push_back(std::move(r));
   }

@@ -25,6 +25,7 @@ struct monitor_declaration {
   std::string group;
   bool enabled = true;
   core::monitor_rules rules;
+  std::string schedule_key;  // "<cron> <zone>" when rules.schedule is set, else ""
 };
 
 // A monitor as the database knows it after sync_monitors.
@@ -36,7 +37,7 @@ struct monitor_record {
   bool enabled = true;
   std::string secret_key;
   core::monitor_state state;
-  core::monitor_rules rules;      // as declared now (already saved)
+  core::monitor_rules rules;      // as declared now (already saved); load_monitors: interval and grace only
   bool rules_changed = false;     // the stored rules differed: re-arm the deadline
   bool created = false;           // first time this name was seen
   std::int64_t push_count = 0;    // pushes ever received (the push history ring's cursor)

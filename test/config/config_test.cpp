@@ -1030,3 +1030,52 @@ monitors:
   - Backup
 )") == "config.yaml:2:5: monitors[0]: must be a mapping (key: value lines), got \"Backup\"\n");
 }
+
+TEST_CASE("a scheduled monitor loads its cron schedule, zone and run rules") {
+  const auto c = loaded(R"(
+monitors:
+  - name: nightly
+    config:
+      schedule: "30 2 * * *"
+      timezone: Europe/Berlin
+      grace_period: 1h
+      max_runtime: 4h
+      min_runtime: 10m
+      failures_before_down: 3
+  - name: utc default
+    config: {schedule: "@hourly"}
+)");
+  REQUIRE(c.monitors.size() == 2);
+  const auto& m = c.monitors[0];
+  REQUIRE(m.schedule);
+  CHECK(m.schedule->text == "30 2 * * *");
+  CHECK(m.timezone == "Europe/Berlin");
+  CHECK(m.zone == uptime::core::find_zone("Europe/Berlin"));
+  CHECK(m.max_runtime == 4h);
+  CHECK(m.min_runtime == 10min);
+  CHECK(m.failures_before_down == 3);
+  CHECK(c.monitors[1].zone == uptime::core::find_zone("UTC"));
+}
+
+TEST_CASE("a bad schedule, zone or run rule names the field") {
+  CHECK(errors(R"(
+monitors:
+  - name: a
+    config:
+      schedule: "61 2 * * *"
+      timezone: Mars/Olympus
+      failures_before_down: 0
+  - name: b
+    config: {schedule: "0 0 30 2 *"}
+  - name: c
+    config: {schedule: "@daily", expected_interval: 24h}
+  - name: d
+    config: {timezone: UTC}
+)") == "config.yaml:4:17: monitors[0].config.schedule: minute field \"61\" is out of range 0-59\n"
+       "config.yaml:5:17: monitors[0].config.timezone: unknown time zone \"Mars/Olympus\"; use an IANA "
+       "name such as Europe/Berlin or America/New_York\n"
+       "config.yaml:6:29: monitors[0].config.failures_before_down: must be a whole number from 1 to 1000, got 0\n"
+       "config.yaml:8:24: monitors[1].config.schedule: \"0 0 30 2 *\" never runs\n"
+       "config.yaml:10:24: monitors[2].config.schedule: use either schedule or expected_interval, not both\n"
+       "config.yaml:12:24: monitors[3].config.timezone: applies only with a schedule (config.schedule)\n");
+}
