@@ -74,6 +74,10 @@ constexpr field_spec email_fields[] = {
      .required = true,
      .example = "[ops@example.com]",
      .help = "recipients: one address or a list"},
+    {.name = "ca_file",
+     .kind = k::text,
+     .example = "/etc/ssl/private-ca.pem",
+     .help = "a CA bundle (PEM) to trust for a server with a private or self-signed certificate"},
 };
 
 constexpr field_spec webhook_fields[] = {
@@ -98,6 +102,10 @@ constexpr field_spec webhook_fields[] = {
      .kind = k::template_text,
      .example = "'{\"text\": \"{{headline}}\"}'",
      .help = "a template replacing the JSON document; {{placeholders}} are substituted"},
+    {.name = "ca_file",
+     .kind = k::text,
+     .example = "/etc/ssl/private-ca.pem",
+     .help = "a CA bundle (PEM) to trust for a server with a private or self-signed certificate"},
 };
 
 constexpr field_spec slack_fields[] = {

@@ -348,9 +348,17 @@ std::variant<outbound, std::string> render(const channel& ch, const alert& a, co
       {"telegram", &detail::render_telegram},  {"ntfy", &detail::render_ntfy},
       {"gotify", &detail::render_gotify},      {"pushover", &detail::render_pushover},
       {"pagerduty", &detail::render_pagerduty}};
-  if (ch.type == "email") return detail::render_email(complete, clean, now);
+  // A CA bundle for a self-hosted server goes with whatever the type renders.
+  const auto with_ca = [&](detail::rendered r) -> std::variant<outbound, std::string> {
+    if (auto* out = std::get_if<outbound>(&r)) {
+      const std::string ca = complete.field("ca_file");
+      std::visit([&](auto& what) { what.ca_file = ca; }, *out);
+    }
+    return r;
+  };
+  if (ch.type == "email") return with_ca(detail::render_email(complete, clean, now));
   for (const auto& [type, render_type] : http_renderers) {
-    if (type == ch.type) return render_type(complete, clean);
+    if (type == ch.type) return with_ca(render_type(complete, clean));
   }
   return fmt::format("channel \"{}\": type \"{}\" has no renderer", ch.name, ch.type);
 }

@@ -440,9 +440,9 @@ notifications:
     type: pagerduty
     routing: {key: x}
 )") == "config.yaml:5:5: notifications.ops-email.smtp_port: unknown field for type email; expected one of "
-       "type, host, port, security, username, password, from, to\n"
+       "type, host, port, security, username, password, from, to, ca_file\n"
        "config.yaml:8:5: notifications.ops-email.recipients: unknown field for type email; expected one of "
-       "type, host, port, security, username, password, from, to\n"
+       "type, host, port, security, username, password, from, to, ca_file\n"
        "config.yaml:9:3: notifications.pager.routing_key: is required, e.g. routing_key: "
        "${PAGERDUTY_ROUTING_KEY}\n"
        "config.yaml:11:5: notifications.pager.routing: unknown field for type pagerduty; expected one of "

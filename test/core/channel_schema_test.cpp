@@ -273,7 +273,7 @@ TEST_CASE("check_channel reports unknown fields, missing required ones, bad valu
   REQUIRE(problems.size() == 3);
   CHECK(problems[0].field == "method");
   CHECK(problems[1].field == "urll");
-  CHECK(problems[1].message == "unknown field; a webhook channel takes type, url, method, headers, body");
+  CHECK(problems[1].message == "unknown field; a webhook channel takes type, url, method, headers, body, ca_file");
   CHECK(problems[2].field == "url");
   CHECK(problems[2].message == "is required, e.g. url: https://hooks.example.com/uptime");
 

@@ -57,7 +57,7 @@ TEST_CASE("render refuses an unknown type or incomplete settings, naming the cha
             down_alert()) ==
         "channel \"mail\" (email): from: must be an e-mail address such as alerts@example.com or \"Uptime "
         "<alerts@example.com>\", got \"x\"; smtp: unknown field; a email channel takes type, host, port, "
-        "security, username, password, from, to");
+        "security, username, password, from, to, ca_file");
 }
 
 TEST_CASE("render fills in defaults for settings that did not come through the config loader") {
