@@ -35,11 +35,7 @@ rendered render_discord(const channel& ch, const alert& a) {
   json::object message{{"content", truncate_chars(title, max_content)},
                        {"embeds", json::array{embed}},
                        {"allowed_mentions", json::object{{"parse", json::array{}}}}};
-  http_request r;
-  r.url = ch.field("webhook_url");
-  r.headers.emplace_back("Content-Type", "application/json");
-  r.body = json::serialize(message);
-  return outbound{std::move(r)};
+  return outbound{json_post(ch.field("webhook_url"), message)};
 }
 
 }  // namespace uptime::notify::detail

@@ -22,11 +22,8 @@ rendered render_gotify(const channel& ch, const alert& a) {
   const std::int64_t p =
       is_problem(a) ? priority(ch.field("priority_down"), 8) : priority(ch.field("priority_up"), 4);
   json::object message{{"title", headline(a)}, {"message", details(a)}, {"priority", p}};
-  http_request r;
-  r.url = join_url(ch.field("server"), "message");
-  r.headers.emplace_back("Content-Type", "application/json");
+  http_request r = json_post(join_url(ch.field("server"), "message"), message);
   r.headers.emplace_back("X-Gotify-Key", ch.field("token"));
-  r.body = json::serialize(message);
   return outbound{std::move(r)};
 }
 

@@ -45,11 +45,7 @@ rendered render_pagerduty(const channel& ch, const alert& a) {
     event["payload"] = std::move(payload);
     event["client"] = "uptime-monitor";
   }
-  http_request r;
-  r.url = join_url(ch.field("api_url"), "v2/enqueue");
-  r.headers.emplace_back("Content-Type", "application/json");
-  r.body = json::serialize(event);
-  return outbound{std::move(r)};
+  return outbound{json_post(join_url(ch.field("api_url"), "v2/enqueue"), event)};
 }
 
 }  // namespace uptime::notify::detail

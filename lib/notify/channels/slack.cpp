@@ -40,11 +40,7 @@ rendered render_slack(const channel& ch, const alert& a) {
       {"text", slack_escaped(truncate_chars(details(a), max_details))},
       {"ts", std::chrono::floor<std::chrono::seconds>(a.occurred_at).time_since_epoch().count()}};
   json::object message{{"text", title}, {"attachments", json::array{attachment}}};
-  http_request r;
-  r.url = ch.field("webhook_url");
-  r.headers.emplace_back("Content-Type", "application/json");
-  r.body = json::serialize(message);
-  return outbound{std::move(r)};
+  return outbound{json_post(ch.field("webhook_url"), message)};
 }
 
 }  // namespace uptime::notify::detail

@@ -42,11 +42,7 @@ rendered render_teams(const channel& ch, const alert& a) {
       {"attachments", json::array{json::object{{"contentType", "application/vnd.microsoft.card.adaptive"},
                                                {"contentUrl", nullptr},
                                                {"content", std::move(card)}}}}};
-  http_request r;
-  r.url = ch.field("webhook_url");
-  r.headers.emplace_back("Content-Type", "application/json");
-  r.body = json::serialize(message);
-  return outbound{std::move(r)};
+  return outbound{json_post(ch.field("webhook_url"), message)};
 }
 
 }  // namespace uptime::notify::detail

@@ -27,11 +27,7 @@ rendered render_telegram(const channel& ch, const alert& a) {
   json::object message{{"chat_id", chat_id_value(ch.field("chat_id"))},
                        {"text", truncate_chars(headline(a) + "\n\n" + details(a), max_text)},
                        {"disable_web_page_preview", true}};
-  http_request r;
-  r.url = join_url(ch.field("api_url"), "bot" + ch.field("bot_token") + "/sendMessage");
-  r.headers.emplace_back("Content-Type", "application/json");
-  r.body = json::serialize(message);
-  return outbound{std::move(r)};
+  return outbound{json_post(join_url(ch.field("api_url"), "bot" + ch.field("bot_token") + "/sendMessage"), message)};
 }
 
 }  // namespace uptime::notify::detail

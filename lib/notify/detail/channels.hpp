@@ -31,6 +31,15 @@ rendered render_gotify(const channel& ch, const alert& a);
 rendered render_pushover(const channel& ch, const alert& a);
 rendered render_pagerduty(const channel& ch, const alert& a);
 
+// A POST of `body` as JSON to `url`, the shape most chat APIs take.
+inline http_request json_post(std::string url, const boost::json::value& body) {
+  http_request r;
+  r.url = std::move(url);
+  r.headers.emplace_back("Content-Type", "application/json");
+  r.body = boost::json::serialize(body);
+  return r;
+}
+
 // --- What an alert says, shared by every channel ---
 
 // details() in parts: an opening sentence and labelled facts ("Group", "backups"), for
