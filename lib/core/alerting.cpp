@@ -28,4 +28,10 @@ std::optional<utc_time> next_reminder_at(const monitor_state& s, seconds every, 
   return since + (periods + 1) * every;
 }
 
+std::optional<utc_time> reminder_due(const monitor_state& s, seconds every, utc_time now) {
+  const auto next = next_reminder_at(s, every, now);
+  if (!next || *next - every < *s.status_since + every) return std::nullopt;
+  return *next - every;
+}
+
 }  // namespace uptime::core

@@ -30,4 +30,8 @@ std::optional<utc_time> next_attempt_at(const retry_policy& p, int attempts, utc
 // nullopt when not DOWN or reminders are off (every <= 0).
 std::optional<utc_time> next_reminder_at(const monitor_state& s, seconds every, utc_time now);
 
+// The latest reminder instant at or before `now` (status_since + k * every, k >= 1), or nullopt
+// when none has come yet. A timer that fires late sends this one reminder, not a burst.
+std::optional<utc_time> reminder_due(const monitor_state& s, seconds every, utc_time now);
+
 }  // namespace uptime::core

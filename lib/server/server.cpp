@@ -517,10 +517,8 @@ class service final : public http_api::api {
 
   // While DOWN the timer aims at the next reminder instant.
   void remind_if_due(monitor_entry& m, core::utc_time now) {
-    // The latest reminder instant at or before now (a late timer sends one, not a burst).
-    const auto next = core::next_reminder_at(m.state, m.remind_every, now);
-    const auto due = next ? std::optional(*next - m.remind_every) : std::nullopt;
-    if (due && *due >= *m.state.status_since + m.remind_every && due != m.last_reminder) {
+    const auto due = core::reminder_due(m.state, m.remind_every, now);
+    if (due && due != m.last_reminder) {
       m.last_reminder = due;
       spdlog::warn("Monitor {} \"{}\" is still DOWN (since {}): {}", m.id, m.name,
                    core::format_iso(*m.state.status_since), m.state.reason);

@@ -51,3 +51,15 @@ TEST_CASE("reminders fall every period after the monitor went DOWN") {
   s.status = monitor_status::up;
   CHECK_FALSE(next_reminder_at(s, 1h, at("2025-01-01T00:00:00Z")));
 }
+
+TEST_CASE("the reminder due is the latest one that has come, so a late timer sends one") {
+  monitor_state s;
+  s.status = monitor_status::down;
+  s.status_since = at("2025-01-01T00:00:00Z");
+  CHECK_FALSE(reminder_due(s, 1h, at("2025-01-01T00:59:59Z")));
+  CHECK(reminder_due(s, 1h, at("2025-01-01T01:00:00Z")) == at("2025-01-01T01:00:00Z"));
+  CHECK(reminder_due(s, 1h, at("2025-01-01T01:00:00.300Z")) == at("2025-01-01T01:00:00Z"));
+  CHECK(reminder_due(s, 1h, at("2025-01-01T05:30:00Z")) == at("2025-01-01T05:00:00Z"));
+  s.status = monitor_status::up;
+  CHECK_FALSE(reminder_due(s, 1h, at("2025-01-01T05:30:00Z")));
+}
