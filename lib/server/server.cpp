@@ -66,6 +66,12 @@ struct monitor_entry {
   std::uint64_t timer_generation = 0;  // a wait whose generation is stale is ignored
 };
 
+// Outbox rows written with a state change, and the ids the database gave them.
+struct committed_alerts {
+  std::vector<store::outbox_row> rows;
+  std::vector<std::int64_t> ids;
+};
+
 std::optional<monitor_id> parse_id(std::string_view text) {
   monitor_id id = 0;
   const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
@@ -164,8 +170,8 @@ class service final : public http_api::api {
     }
     const auto& report = std::get<core::push_report>(body);
 
-    const auto outcome = core::on_push(m.state, m.rules, report, wall_.now());
-    m.state = outcome.state;
+    auto outcome = core::on_push(m.state, m.rules, report, wall_.now());
+    m.state = std::move(outcome.state);
     ++m.push_count;
     arm_deadline(m);
 
@@ -183,49 +189,59 @@ class service final : public http_api::api {
     row.message = report.message;
     row.payload = std::move(call.body);
     row.state = m.state;
-    auto change = outcome.change;
-    std::vector<store::outbox_row> alerts;
-    if (change) {
-      log_transition(m, *change);
-      alerts = alerts_for(m, *change);
+    // Only a push that changes the status carries alerts (and the allocation for them).
+    std::shared_ptr<committed_alerts> alerts;
+    if (outcome.change) {
+      log_transition(m, *outcome.change);
+      if (auto rows = alerts_for(m, *outcome.change); !rows.empty())
+        alerts = std::make_shared<committed_alerts>(committed_alerts{std::move(rows), {}});
     }
-    auto outbox_ids = std::make_shared<std::vector<std::int64_t>>();
-    const auto signal = row.signal;
+    // What the answer needs once the commit is done.
+    struct answer_facts {
+      core::utc_time received_at, next_expected_by;
+      std::optional<std::chrono::milliseconds> duration;
+      core::push_signal signal;
+      bool has_signal_segment;
+      std::string run_id;
+    };
+    answer_facts facts{outcome.received_at, outcome.next_expected_by, outcome.duration, row.signal,
+                       !call.signal.empty(), report.run_id};
 
     writer_->submit(
-        [row = std::move(row), change, alerts, outbox_ids, keep = history_keep_](store::connection& c) mutable {
+        [row = std::move(row), change = outcome.change, alerts,
+         keep = history_keep_](store::connection& c) mutable {
           // The ring size as the database has it now (a reload may resize it in between).
           row.keep = keep->load();
           store::write_push(c, row);
           if (change) store::write_transition(c, row.id, *change, &row.state);
-          for (const auto& a : alerts) outbox_ids->push_back(store::enqueue_alert(c, a));
+          if (alerts)
+            for (const auto& a : alerts->rows) alerts->ids.push_back(store::enqueue_alert(c, a));
         },
-        [this, id = m.id, outcome, change, alerts, outbox_ids, signal,
-         has_signal_segment = !call.signal.empty(), run_id = report.run_id,
+        [this, id = m.id, change = outcome.change, alerts, facts = std::move(facts),
          respond = std::move(respond)](bool ok) mutable {
           if (!ok) {
             // Not acknowledged, so the push itself may be lost; the monitor's state and its
             // alerts must not be.
             if (change)
-              persist_transition(id, *change, std::move(alerts));
+              persist_transition(id, *change, alerts ? std::move(alerts->rows) : std::vector<store::outbox_row>{});
             else
               persist_state(id);
             respond(http_api::error_response(http::status::internal_server_error,
                                              "Internal server error"));
             return;
           }
-          dispatch(alerts, *outbox_ids);
+          if (alerts) dispatch(alerts->rows, alerts->ids);
           // Written by hand: every field is a number, a fixed word, an ISO time or a UUID
           // (nothing to escape), and this is the hot path.
           std::string body = fmt::format(
               R"({{"success":true,"monitor_id":{},"received_at":"{}","next_expected_by":"{}")", id,
-              core::format_iso(outcome.received_at), core::format_iso(outcome.next_expected_by));
-          if (has_signal_segment)
-            body += fmt::format(R"(,"signal":"{}")", core::to_string(signal));
-          if (!run_id.empty()) body += fmt::format(R"(,"run_id":"{}")", run_id);
-          if (outcome.duration)
+              core::format_iso(facts.received_at), core::format_iso(facts.next_expected_by));
+          if (facts.has_signal_segment)
+            body += fmt::format(R"(,"signal":"{}")", core::to_string(facts.signal));
+          if (!facts.run_id.empty()) body += fmt::format(R"(,"run_id":"{}")", facts.run_id);
+          if (facts.duration)
             body += fmt::format(R"(,"duration_seconds":{:.3f})",
-                                static_cast<double>(outcome.duration->count()) / 1000.0);
+                                static_cast<double>(facts.duration->count()) / 1000.0);
           body += '}';
           respond(http_api::raw_json_response(http::status::ok, std::move(body)));
         });
@@ -522,8 +538,9 @@ class service final : public http_api::api {
       m.last_reminder = due;
       spdlog::warn("Monitor {} \"{}\" is still DOWN (since {}): {}", m.id, m.name,
                    core::format_iso(*m.state.status_since), m.state.reason);
-      persist_alerts(alerts_for(m, notify::alert_event::reminder, core::monitor_status::down,
-                                *m.state.status_since, m.state.reason));
+      persist_transition(m.id, std::nullopt,
+                         alerts_for(m, notify::alert_event::reminder, core::monitor_status::down,
+                                    *m.state.status_since, m.state.reason));
     }
     arm_deadline(m);
   }
@@ -555,40 +572,26 @@ class service final : public http_api::api {
   // ---- persistence with retry ------------------------------------------------------------
 
   // Writes a transition, its alerts (in the same transaction) and the monitor's current state;
-  // retried until the database takes it, with the same alert ids.
-  void persist_transition(monitor_id id, core::transition t, std::vector<store::outbox_row> alerts) {
+  // retried until the database takes it, with the same alert ids. With no transition, writes
+  // only the alerts (reminders).
+  void persist_transition(monitor_id id, std::optional<core::transition> t,
+                          std::vector<store::outbox_row> rows) {
+    if (!t && rows.empty()) return;
     auto it = monitors_.find(id);
     const auto state = it != monitors_.end() ? std::optional(it->second->state) : std::nullopt;
-    auto outbox_ids = std::make_shared<std::vector<std::int64_t>>();
+    auto alerts = std::make_shared<committed_alerts>(committed_alerts{std::move(rows), {}});
     writer_->submit(
-        [id, t, state, alerts, outbox_ids](store::connection& c) {
+        [id, t, state, alerts](store::connection& c) {
           // A monitor removed by a reload meanwhile keeps the state it had saved.
-          store::write_transition(c, id, t, state ? &*state : nullptr);
-          for (const auto& a : alerts) outbox_ids->push_back(store::enqueue_alert(c, a));
+          if (t) store::write_transition(c, id, *t, state ? &*state : nullptr);
+          alerts->ids.clear();
+          for (const auto& a : alerts->rows) alerts->ids.push_back(store::enqueue_alert(c, a));
         },
-        [this, id, t, alerts, outbox_ids](bool ok) mutable {
+        [this, id, t, alerts](bool ok) {
           if (ok)
-            dispatch(alerts, *outbox_ids);
+            dispatch(alerts->rows, alerts->ids);
           else
-            retry_later([this, id, t, alerts = std::move(alerts)]() mutable {
-              persist_transition(id, t, std::move(alerts));
-            });
-        });
-  }
-
-  // Reminders while DOWN: written to the outbox like any alert.
-  void persist_alerts(std::vector<store::outbox_row> alerts) {
-    if (alerts.empty()) return;
-    auto outbox_ids = std::make_shared<std::vector<std::int64_t>>();
-    writer_->submit(
-        [alerts, outbox_ids](store::connection& c) {
-          for (const auto& a : alerts) outbox_ids->push_back(store::enqueue_alert(c, a));
-        },
-        [this, alerts, outbox_ids](bool ok) mutable {
-          if (ok)
-            dispatch(alerts, *outbox_ids);
-          else
-            retry_later([this, alerts = std::move(alerts)]() mutable { persist_alerts(std::move(alerts)); });
+            retry_later([this, id, t, alerts] { persist_transition(id, t, std::move(alerts->rows)); });
         });
   }
 
