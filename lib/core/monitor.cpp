@@ -65,10 +65,10 @@ std::optional<std::pair<const open_run*, utc_time>> earliest_run_deadline(const 
   const auto limit = run_time_limit(r);
   if (limit.count() <= 0 || s.open_runs.empty() || s.status == monitor_status::down)
     return std::nullopt;
-  const auto oldest = std::min_element(
-      s.open_runs.begin(), s.open_runs.end(),
-      [](const open_run& a, const open_run& b) { return a.started_at < b.started_at; });
-  return std::pair{&*oldest, oldest->started_at + limit};
+  const auto due = [&](const open_run& run) { return run.started_at + run.paused + limit; };
+  const auto first = std::min_element(s.open_runs.begin(), s.open_runs.end(),
+                                      [&](const open_run& a, const open_run& b) { return due(a) < due(b); });
+  return std::pair{&*first, due(*first)};
 }
 
 // The open run a finish belongs to: the one with its run id, or without one the latest run
@@ -110,7 +110,7 @@ push_outcome on_push(const monitor_state& s, const monitor_rules& r, const push_
     return out;
   }
   if (p.signal == push_signal::start) {
-    st.open_runs.push_back({p.run_id, now});
+    st.open_runs.push_back({p.run_id, now, {}});
     if (st.open_runs.size() > max_open_runs) st.open_runs.erase(st.open_runs.begin());
     out.next_expected_by = going_down_at(st, r).value_or(s.next_expected_at.value_or(out.received_at));
     return out;
@@ -187,7 +187,7 @@ monitor_state shift_for_outage(const monitor_state& s, const monitor_rules& r,
   if (s.next_expected_at && *s.next_expected_at > last_alive) out.next_expected_at = *s.next_expected_at + outage;
   const auto limit = run_time_limit(r);
   for (auto& run : out.open_runs)
-    if (limit.count() <= 0 || run.started_at + limit > last_alive) run.started_at += outage;
+    if (limit.count() <= 0 || run.started_at + run.paused + limit > last_alive) run.paused += outage;
   return out;
 }
 

@@ -39,7 +39,9 @@ struct monitor_rules {
 // A run announced by a `start` signal and not finished yet.
 struct open_run {
   std::string run_id;  // "" when the start named none
-  utc_time started_at;
+  utc_time started_at;  // when it really started: durations are measured from here
+  // Server outages while it ran: they move its time limit later, not its start.
+  std::chrono::milliseconds paused{0};
   friend bool operator==(const open_run&, const open_run&) = default;
 };
 
@@ -118,7 +120,8 @@ monitor_state apply_rules(const monitor_state& s, const monitor_rules& r);
 
 // The server was not running between `last_alive` and `now`: a deadline that fell after
 // `last_alive` moves later by the length of the outage (the job's pushes could not arrive),
-// and so do the starts of open runs whose time limit fell after it. A deadline at or before
+// and so do the time limits of open runs that fell after it (their starts stay, so durations
+// are true). A deadline at or before
 // `last_alive` is left alone, so it is decided at once.
 monitor_state shift_for_outage(const monitor_state& s, const monitor_rules& r,
                                utc_time last_alive, utc_time now);

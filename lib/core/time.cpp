@@ -18,6 +18,15 @@ std::string format_iso(utc_time t) {
   return buf;
 }
 
+std::string format_iso_ms(utc_time t) {
+  const auto millis = (t - std::chrono::floor<seconds>(t)).count();
+  std::string text = format_iso(t);
+  char fraction[8];
+  std::snprintf(fraction, sizeof fraction, ".%03dZ", static_cast<int>(millis));
+  text.replace(text.size() - 1, 1, fraction);
+  return text;
+}
+
 namespace {
 bool read_int(std::string_view s, std::size_t pos, std::size_t len, int& out) {
   if (pos + len > s.size()) return false;

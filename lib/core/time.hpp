@@ -16,7 +16,10 @@ using std::chrono::seconds;
 // "2025-01-15T10:30:00Z": UTC, whole seconds (the fraction is dropped, never rounded up).
 std::string format_iso(utc_time t);
 
-// Parses what format_iso writes, and also a fraction ("…:00.250Z"), a "+00:00" suffix and
+// "2025-01-15T10:30:00.250Z": with milliseconds, for instants kept to the millisecond.
+std::string format_iso_ms(utc_time t);
+
+// Parses what format_iso and format_iso_ms write, and also a fraction ("…:00.250Z"), a "+00:00" suffix and
 // SQLite's "YYYY-MM-DD HH:MM:SS" (taken as UTC). nullopt for anything else.
 std::optional<utc_time> parse_iso(std::string_view text);
 

@@ -29,13 +29,14 @@ SELECT m.id, m.name, m.type, m.group_name, m.enabled, m.status, m.status_since, 
        p.push_count, p.open_runs, p.consecutive_failures, p.schedule
 FROM monitors m LEFT JOIN push_monitors p ON p.monitor_id = m.id)sql";
 
-// Open runs as JSON: [{"run_id":"…","started_at_ms":1736937000000}, …]
+// Open runs as JSON: [{"run_id":"…","started_at_ms":1736937000000,"paused_ms":0}, …]
 std::string runs_to_json(const std::vector<core::open_run>& runs) {
   if (runs.empty()) return "[]";  // nearly every push: no JSON work
   boost::json::array a;
   for (const auto& r : runs)
     a.push_back(boost::json::object{{"run_id", r.run_id},
-                                    {"started_at_ms", r.started_at.time_since_epoch().count()}});
+                                    {"started_at_ms", r.started_at.time_since_epoch().count()},
+                                    {"paused_ms", r.paused.count()}});
   return boost::json::serialize(a);
 }
 
@@ -48,8 +49,10 @@ std::vector<core::open_run> runs_from_json(const std::string& text) {
     const auto* o = e.if_object();
     if (!o || !o->contains("started_at_ms") || !o->at("started_at_ms").is_int64()) continue;
     const auto* rid = o->if_contains("run_id");
+    const auto* paused = o->if_contains("paused_ms");
     out.push_back({rid && rid->is_string() ? std::string(rid->get_string()) : std::string(),
-                   core::utc_time{std::chrono::milliseconds{o->at("started_at_ms").as_int64()}}});
+                   core::utc_time{std::chrono::milliseconds{o->at("started_at_ms").as_int64()}},
+                   std::chrono::milliseconds{paused && paused->is_int64() ? paused->as_int64() : 0}});
   }
   return out;
 }
@@ -252,7 +255,8 @@ void record_alive(connection& c, core::utc_time now) {
   auto& s = c.cached(
       "INSERT INTO server_meta(key, value) VALUES('last_alive_at', ?1) "
       "ON CONFLICT(key) DO UPDATE SET value = excluded.value");
-  s.bind(1, core::format_iso(now));
+  // To the millisecond: the outage measured from it is added to deadlines at start.
+  s.bind(1, core::format_iso_ms(now));
   s.run();
 }
 

@@ -183,4 +183,8 @@ TEST_CASE("an outage moves the start of a run in progress, not one that had alre
   CHECK(going_down_at(moved, r) == at("2025-01-15T10:43:00Z"));
   const auto kept = shift_for_outage(s, r, at("2025-01-15T10:36:00Z"), at("2025-01-15T10:40:00Z"));
   CHECK(going_down_at(kept, r) == at("2025-01-15T10:35:00Z"));
+  SECTION("the run's duration still counts from its real start") {
+    const auto done = on_push(moved, r, signal(push_signal::success), at("2025-01-15T10:41:00Z"));
+    CHECK(done.duration == std::optional(std::chrono::milliseconds(11min)));
+  }
 }

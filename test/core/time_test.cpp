@@ -24,3 +24,10 @@ TEST_CASE("malformed instants are refused") {
                  "2025-01-15T10:30:00Zjunk"})
     CHECK_FALSE(parse_iso(s));
 }
+
+TEST_CASE("instants kept to the millisecond are written with three decimals and read back") {
+  const auto t = *parse_iso("2025-01-15T10:30:00.250Z");
+  CHECK(format_iso_ms(t) == "2025-01-15T10:30:00.250Z");
+  CHECK(parse_iso(format_iso_ms(t)) == t);
+  CHECK(format_iso_ms(*parse_iso("2025-01-15T10:30:00Z")) == "2025-01-15T10:30:00.000Z");
+}
