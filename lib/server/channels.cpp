@@ -48,6 +48,8 @@ int send_test_alert(const config::config& cfg, const std::string& channel_name, 
     return 1;
   }
   net::io_context io;
+  // The answer is posted from the transport's thread: keep run_one() waiting until it comes.
+  auto keep_running = net::make_work_guard(io);
   notify::curl_transport transport(io.get_executor());
   std::optional<notify::delivery_result> result;
   transport.send(std::move(std::get<notify::outbound>(rendered)),
