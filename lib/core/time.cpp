@@ -6,24 +6,44 @@
 
 namespace uptime::core {
 
+namespace {
+// Writes `v` as exactly `width` digits at `out` (v is known to fit).
+void put_digits(char* out, unsigned v, int width) {
+  for (int i = width - 1; i >= 0; --i, v /= 10) out[i] = static_cast<char>('0' + v % 10);
+}
+}  // namespace
+
+// By hand: this runs several times per push, and snprintf cost more than the rest of it.
 std::string format_iso(utc_time t) {
   const auto secs = std::chrono::floor<seconds>(t);
   const auto day = std::chrono::floor<std::chrono::days>(secs);
   const std::chrono::year_month_day ymd{day};
-  const std::chrono::hh_mm_ss hms{secs - day};
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02dZ", int(ymd.year()),
-                unsigned(ymd.month()), unsigned(ymd.day()), int(hms.hours().count()),
-                int(hms.minutes().count()), int(hms.seconds().count()));
-  return buf;
+  const auto in_day = static_cast<unsigned>((secs - day).count());
+  std::string out(20, '\0');  // YYYY-MM-DDTHH:MM:SSZ
+  char* p = out.data();
+  const int year = int(ymd.year());
+  put_digits(p, static_cast<unsigned>(year < 0 ? 0 : year > 9999 ? 9999 : year), 4);
+  p[4] = '-';
+  put_digits(p + 5, unsigned(ymd.month()), 2);
+  p[7] = '-';
+  put_digits(p + 8, unsigned(ymd.day()), 2);
+  p[10] = 'T';
+  put_digits(p + 11, in_day / 3600, 2);
+  p[13] = ':';
+  put_digits(p + 14, in_day / 60 % 60, 2);
+  p[16] = ':';
+  put_digits(p + 17, in_day % 60, 2);
+  p[19] = 'Z';
+  return out;
 }
 
 std::string format_iso_ms(utc_time t) {
-  const auto millis = (t - std::chrono::floor<seconds>(t)).count();
+  const auto millis = static_cast<unsigned>((t - std::chrono::floor<seconds>(t)).count());
   std::string text = format_iso(t);
-  char fraction[8];
-  std::snprintf(fraction, sizeof fraction, ".%03dZ", static_cast<int>(millis));
-  text.replace(text.size() - 1, 1, fraction);
+  text.back() = '.';
+  text.resize(24);
+  put_digits(text.data() + 20, millis, 3);
+  text[23] = 'Z';
   return text;
 }
 

@@ -5,6 +5,8 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include <malloc.h>
+
 #include <atomic>
 #include <charconv>
 #include <optional>
@@ -38,7 +40,9 @@ using steady = std::chrono::steady_clock;
 constexpr auto max_timer_wait = std::chrono::minutes(5);
 constexpr auto alive_period = std::chrono::seconds(2);
 constexpr auto check_tick = std::chrono::seconds(1);
-constexpr auto prune_period = std::chrono::seconds(10);
+constexpr auto prune_tick = std::chrono::seconds(1);
+constexpr int prune_every_ticks = 10;
+constexpr int history_sweep_window = 200000;  // push_history ids looked at per tick
 constexpr auto retry_delay = std::chrono::seconds(1);
 
 // Everything the io thread knows about one enabled push monitor.
@@ -106,7 +110,9 @@ class service final : public http_api::api {
  public:
   service(config::config cfg, const clock& wall)
       : cfg_(std::move(cfg)), wall_(wall), signals_(io_, SIGINT, SIGTERM, SIGHUP),
-        check_timer_(io_), alive_timer_(io_), prune_timer_(io_), shutdown_timer_(io_) {}
+        check_timer_(io_), alive_timer_(io_), prune_timer_(io_), shutdown_timer_(io_) {
+    index_settings();
+  }
 
   int run() {
     store::connection_options options;
@@ -208,10 +214,7 @@ class service final : public http_api::api {
                        !call.signal.empty(), report.run_id};
 
     writer_->submit(
-        [row = std::move(row), change = outcome.change, alerts,
-         keep = history_keep_](store::connection& c) mutable {
-          // The ring size as the database has it now (a reload may resize it in between).
-          row.keep = keep->load();
+        [row = std::move(row), change = outcome.change, alerts](store::connection& c) {
           store::write_push(c, row);
           if (change) store::write_transition(c, row.id, *change, &row.state);
           if (alerts)
@@ -285,12 +288,9 @@ class service final : public http_api::api {
     auto result = std::make_shared<sync_result>();
     const auto now = wall_.now();
     writer_->submit(
-        [result, declared = declare_all(cfg_), now, keep = cfg_.database.push_history_per_monitor,
-         history_keep = history_keep_](store::connection& c) {
+        [result, declared = declare_all(cfg_), now](store::connection& c) {
           result->last_alive = store::last_alive(c);
           result->records = store::sync_monitors(c, declared, now);
-          store::resize_push_history(c, keep);
-          history_keep->store(keep);
           result->undelivered = store::pending_alerts(c);
         },
         [this, result](bool ok) {
@@ -329,7 +329,11 @@ class service final : public http_api::api {
     record_alive();
     schedule_checks();
     schedule_prune();
+    forget_declarations();
     listener_->start();
+    // Loading the config and the database freed a lot (yaml-cpp's tree is large); glibc keeps
+    // freed memory unless asked, and a long-running service should not hold it.
+    malloc_trim(0);
     const auto at = listener_->local_endpoint();
     spdlog::info("Listening on http://{}:{}", at.address().to_string(), at.port());
   }
@@ -366,9 +370,22 @@ class service final : public http_api::api {
   }
 
   const config::monitor_settings* find_settings(const std::string& name) const {
-    for (const auto& m : cfg_.monitors)
-      if (m.name == name) return &m;
-    return nullptr;
+    const auto it = settings_by_name_.find(name);
+    return it == settings_by_name_.end() ? nullptr : it->second;
+  }
+
+  // Once every monitor has taken its settings, the declarations are not needed until the next
+  // reload brings new ones: at 100,000 monitors they are tens of megabytes.
+  void forget_declarations() {
+    settings_by_name_ = {};
+    cfg_.monitors = {};
+  }
+
+  // Called whenever cfg_ is replaced: a lookup per monitor must not scan every monitor.
+  void index_settings() {
+    settings_by_name_.clear();
+    settings_by_name_.reserve(cfg_.monitors.size());
+    for (const auto& m : cfg_.monitors) settings_by_name_.emplace(m.name, &m);
   }
 
   std::string push_url(const monitor_entry& m) const {
@@ -386,16 +403,13 @@ class service final : public http_api::api {
     const auto now = wall_.now();
     // The file is read on the writer thread too: the io thread never waits on a disk.
     writer_->submit(
-        [result, file = cfg_.file, now, history_keep = history_keep_](store::connection& c) {
+        [result, file = cfg_.file, now](store::connection& c) {
           auto loaded = config::load_file(file);
           if (!loaded.value) {
             result->errors = std::move(loaded.errors);
             return;
           }
           result->records = store::sync_monitors(c, declare_all(*loaded.value), now);
-          const int keep = loaded.value->database.push_history_per_monitor;
-          store::resize_push_history(c, keep);
-          history_keep->store(keep);
           result->cfg = std::move(loaded.value);
         },
         [this, result](bool ok) {
@@ -425,6 +439,7 @@ class service final : public http_api::api {
     cfg_.server.host = keep_server.host;
     cfg_.server.port = keep_server.port;
     cfg_.database.path = keep_database_path;
+    index_settings();
     dispatcher_->set_channels(channels_of(cfg_));
     dispatcher_->set_policy(retry_policy());
 
@@ -470,6 +485,8 @@ class service final : public http_api::api {
     }
     spdlog::info("Configuration reloaded: {} push monitors ({} added, {} re-timed, {} removed)",
                  monitors_.size(), added, changed, removed);
+    forget_declarations();
+    malloc_trim(0);
   }
 
   // Runs on the writer thread: a key may have been changed with sqlite3.
@@ -774,20 +791,33 @@ class service final : public http_api::api {
         nullptr);
   }
 
+  // Every second the push history sweep goes on (rows are appended by every push, so it
+  // must keep pace); every tenth tick also prunes checks, state changes and the outbox by age
+  // and count.
   void schedule_prune() {
-    prune_timer_.expires_after(prune_period);
+    prune_timer_.expires_after(prune_tick);
     prune_timer_.async_wait([this](boost::system::error_code ec) {
       if (ec) return;
+      const bool full = ++prune_ticks_ % prune_every_ticks == 0;
       store::retention r{cfg_.database.retention_days, cfg_.database.max_check_results,
                          cfg_.database.push_history_per_monitor};
-      auto next = std::make_shared<monitor_id>(0);
+      struct cursors {
+        std::int64_t history;
+        monitor_id checks;
+      };
+      auto next = std::make_shared<cursors>(cursors{history_cursor_, prune_cursor_});
       writer_->submit(
-          [r, now = wall_.now(), from = prune_cursor_, next](store::connection& c) {
-            *next = store::prune_step(c, r, now, from).next_monitor;
+          [r, now = wall_.now(), full, next](store::connection& c) {
+            next->history = store::prune_push_history(c, r.push_history_per_monitor, next->history,
+                                                      history_sweep_window);
+            if (!full) return;
+            next->checks = store::prune_step(c, r, now, next->checks).next_monitor;
             store::prune_outbox(c, now - std::chrono::days(r.days), 5000);
           },
           [this, next](bool ok) {
-            if (ok) prune_cursor_ = *next;
+            if (!ok) return;
+            history_cursor_ = next->history;
+            prune_cursor_ = next->checks;
           });
       schedule_prune();
     });
@@ -838,13 +868,14 @@ class service final : public http_api::api {
 
   // Constant after construction (cfg_ is replaced whole by a reload, on the io thread)
   config::config cfg_;
+  std::unordered_map<std::string_view, const config::monitor_settings*> settings_by_name_;  // into cfg_
   const clock& wall_;
 
   // State below is owned by the io thread
   net::io_context io_{1};
   std::unique_ptr<store::writer> writer_;
-  // The push history ring size, read and set on the writer thread only (shared with its jobs).
-  std::shared_ptr<std::atomic<int>> history_keep_ = std::make_shared<std::atomic<int>>(100);
+  std::int64_t history_cursor_ = 0;  // where the push history sweep goes on
+  std::uint64_t prune_ticks_ = 0;
   std::unique_ptr<notify::curl_transport> transport_;
   std::unique_ptr<notify::dispatcher> dispatcher_;
   std::string push_host_;  // shown in alerts instead of the push URL (which holds the secret)

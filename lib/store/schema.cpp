@@ -10,6 +10,9 @@ namespace uptime::store {
 
 void configure_connection(connection& c, const connection_options& o) {
   sqlite3_busy_timeout(c.handle(), o.busy_timeout_ms);
+  // Small pages: a push touches a few rows, and every page it dirties is copied whole into
+  // the WAL. Takes effect only for a new database (before its first table).
+  c.exec("PRAGMA page_size=1024");
   c.exec("PRAGMA journal_mode=WAL");
   c.exec(o.synchronous_full ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL");
   c.exec("PRAGMA foreign_keys=OFF");
@@ -42,8 +45,8 @@ CREATE TABLE IF NOT EXISTS state_changes (
   to_status TEXT NOT NULL,
   reason TEXT
 );
--- A ring buffer per monitor, overwritten in place so the push path never grows an index:
--- id = monitor_id * 1048576 + (seq mod push_history_per_monitor).
+-- Appended on every push; kept to the newest N per monitor by a background sweep in id
+-- order (store::prune_push_history), so the push path maintains no index keyed on monitor.
 CREATE TABLE IF NOT EXISTS push_history (
   id INTEGER PRIMARY KEY,
   monitor_id INTEGER NOT NULL,

@@ -10,8 +10,6 @@ namespace uptime::store {
 
 namespace {
 
-constexpr std::int64_t history_slots_per_monitor = 1 << 20;  // push_history id stride
-
 std::optional<std::string> iso(const std::optional<core::utc_time>& t) {
   if (!t) return std::nullopt;
   return core::format_iso(*t);
@@ -185,13 +183,13 @@ void save_state(connection& c, monitor_id id, const core::monitor_state& s) {
 }
 
 void write_push(connection& c, const push_row& p) {
+  // Appended at the end of the table (a new largest rowid): consecutive pushes share pages,
+  // so a commit of many pushes writes few pages. prune_push_history keeps the newest N.
   auto& h = c.cached(
-      "INSERT OR REPLACE INTO push_history(id, monitor_id, seq, received_at, method, "
+      "INSERT INTO push_history(monitor_id, seq, received_at, method, "
       "source_address, user_agent, status, message, payload, exit_code, run_id, duration_ms) "
-      "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)");
-  const auto slot = p.id * history_slots_per_monitor + (p.seq % std::max(1, p.keep));
-  h.bind(1, slot)
-      .bind(2, p.id)
+      "VALUES(?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)");
+  h.bind(2, p.id)
       .bind(3, p.seq)
       .bind(4, core::format_iso(p.received_at))
       .bind(5, p.method)
@@ -316,26 +314,17 @@ prune_step_result prune_step(connection& c, const retention& r, core::utc_time n
   return out;
 }
 
-void resize_push_history(connection& c, int keep) {
-  auto recorded = c.prepare("SELECT value FROM server_meta WHERE key = 'push_history_per_monitor'");
-  const bool known = recorded.step();
-  if (known && recorded.text(0) == std::to_string(keep)) return;
-  auto drop = c.prepare(
-      "DELETE FROM push_history WHERE seq <= (SELECT p.push_count FROM push_monitors p "
-      "WHERE p.monitor_id = push_history.monitor_id) - ?1");
-  drop.bind(1, keep);
-  drop.run();
-  // Two steps through negative ids: a row's new id may still be held by another row.
-  auto away = c.prepare(
-      "UPDATE push_history SET id = -(monitor_id * 1048576 + seq % ?1)");
-  away.bind(1, keep);
-  away.run();
-  c.exec("UPDATE push_history SET id = -id");
-  auto note = c.prepare(
-      "INSERT INTO server_meta(key, value) VALUES('push_history_per_monitor', ?1) "
-      "ON CONFLICT(key) DO UPDATE SET value = excluded.value");
-  note.bind(1, std::to_string(keep));
-  note.run();
+std::int64_t prune_push_history(connection& c, int keep, std::int64_t from_id, int window) {
+  const auto last = c.query_int("SELECT coalesce(max(id), 0) FROM push_history");
+  if (from_id >= last) from_id = 0;  // wrapped: start over from the oldest rows
+  const auto to_id = std::min<std::int64_t>(from_id + window, last);
+  auto& s = c.cached(
+      "DELETE FROM push_history WHERE id > ?1 AND id <= ?2 AND seq <= "
+      "(SELECT p.push_count FROM push_monitors p WHERE p.monitor_id = push_history.monitor_id) - ?3");
+  s.bind(1, from_id).bind(2, to_id).bind(3, keep);
+  s.run();
+  s.reset();
+  return to_id;
 }
 
 }  // namespace uptime::store

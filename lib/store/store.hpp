@@ -60,7 +60,6 @@ void save_state(connection& c, monitor_id id, const core::monitor_state& s);
 struct push_row {
   monitor_id id = 0;
   std::int64_t seq = 0;            // this push's number: push_count after it
-  int keep = 100;                  // ring size (database.push_history_per_monitor)
   core::utc_time received_at;
   std::string method;
   std::string source_address;
@@ -110,10 +109,9 @@ struct prune_step_result {
 prune_step_result prune_step(connection& c, const retention& r, core::utc_time now,
                              monitor_id from_monitor, int limit = 5000, int monitors_per_step = 200);
 
-// Makes the push history rings `keep` long: when the size differs from the one recorded in
-// server_meta, keeps each monitor's newest `keep` pushes and moves them to the slots the new
-// size gives them (seq mod keep), so later pushes overwrite exactly the oldest. A full pass
-// over the table, done only when the setting changed.
-void resize_push_history(connection& c, int keep);
+// Deletes, among the push history rows with ids in (from_id, from_id + window], those that
+// are not among their monitor's newest `keep` pushes. Returns where to continue: sweeping the
+// table in windows keeps the push path an append (no index keyed on monitor to maintain).
+std::int64_t prune_push_history(connection& c, int keep, std::int64_t from_id, int window);
 
 }  // namespace uptime::store

@@ -16,6 +16,8 @@ writer::writer(const std::filesystem::path& file, const connection_options& opti
   configure_connection(*conn_, options_);
   // Checkpoints belong to the background connection, never to the commit path.
   conn_->exec("PRAGMA wal_autocheckpoint=0");
+  // A log started over is cut back to this size (else it stays as large as it ever grew).
+  conn_->exec("PRAGMA journal_size_limit=" + std::to_string(max_wal_bytes));
   migrate(*conn_);
   data_version_ = conn_->query_int("PRAGMA data_version");
   thread_ = std::thread([this] { run(); });
@@ -118,12 +120,19 @@ void writer::run_checkpoints() {
     spdlog::warn("WAL checkpoints disabled: {}", e.what());
     return;
   }
+  const auto page_size = c->query_int("PRAGMA page_size");
   std::unique_lock lock(checkpoint_mutex_);
   while (!checkpoint_stop_) {
-    checkpoint_wake_.wait_for(lock, std::chrono::seconds(1));
+    checkpoint_wake_.wait_for(lock, std::chrono::milliseconds(500));
     try {
       // PASSIVE never waits for the writer; whatever it could not copy is taken next time.
-      c->exec("PRAGMA wal_checkpoint(PASSIVE)");
+      auto passive = c->prepare("PRAGMA wal_checkpoint(PASSIVE)");
+      const std::int64_t wal_frames = passive.step() ? passive.int64(1) : 0;
+      passive.reset();
+      // But under a steady stream of commits PASSIVE never catches the log's end, and SQLite
+      // starts the log over only when a checkpoint did: without this the WAL grows without
+      // bound. RESTART holds the writer back only while it copies the few frames PASSIVE left.
+      if (wal_frames * page_size > max_wal_bytes) c->exec("PRAGMA wal_checkpoint(RESTART)");
     } catch (const std::exception& e) {
       spdlog::debug("WAL checkpoint skipped: {}", e.what());
     }

@@ -1,6 +1,7 @@
 """Contract 5: every push is stored in push_history with its details; only the newest
 database.push_history_per_monitor pushes are kept per monitor."""
 
+import time
 import unittest
 
 from harness import ServerTestCase, make_config, push_monitor
@@ -17,9 +18,16 @@ class PushHistoryTest(ServerTestCase):
             self.assertPushOk(s.push(name, method="POST", body={"message": f"push {i}"}))
 
     def assert_history(self, s, name, seqs):
-        rows = s.push_history(s.monitor_id(name))
-        self.assertEqual([(r["seq"], r["message"]) for r in rows],
-                         [(i, f"push {i}") for i in seqs])
+        # Older pushes are pruned in the background (a sweep every second), so wait for it.
+        want = [(i, f"push {i}") for i in seqs]
+        got = []
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline:
+            got = [(r["seq"], r["message"]) for r in s.push_history(s.monitor_id(name))]
+            if got == want:
+                return
+            time.sleep(0.1)
+        self.assertEqual(got, want)
 
     def test_only_the_newest_n_pushes_are_kept_per_monitor(self):
         s = self.start_server(history_config(5))
@@ -81,6 +89,7 @@ class PushHistoryTest(ServerTestCase):
     def test_a_higher_limit_after_a_restart_keeps_exactly_the_newest_pushes(self):
         s = self.start_server(history_config(5))
         self.push_n(s, "Kept", 1, 12)
+        self.assert_history(s, "Kept", range(8, 13))  # the sweep ran under the old limit
         s.stop()
         s.write_config(history_config(8))
         s.start()

@@ -96,40 +96,34 @@ TEST_CASE("state written with a push comes back after reopening") {
   CHECK(s.text(1) == "2025-01-16T11:30:00Z");
 }
 
-TEST_CASE("the push history keeps only the newest N pushes per monitor, overwriting in place") {
+TEST_CASE("the push history sweep keeps each monitor's newest N pushes, window by window") {
   fixture f;
   const auto ids = sync_monitors(f.c, {decl("a"), decl("b")}, at("2025-01-01T00:00:00Z"));
-  for (int i = 1; i <= 12; ++i)
-    for (const auto& m : ids) {
-      push_row row;
-      row.id = m.id;
-      row.seq = i;
-      row.keep = 5;
-      row.received_at = at("2025-01-01T00:00:00Z") + std::chrono::seconds(i);
-      row.message = "push " + std::to_string(i);
-      write_push(f.c, row);
-    }
-  CHECK(f.c.query_int("SELECT count(*) FROM push_history") == 10);
-  CHECK(f.c.query_int("SELECT min(seq) FROM push_history WHERE monitor_id=" + std::to_string(ids[0].id)) == 8);
-  CHECK(f.c.query_int("SELECT max(seq) FROM push_history") == 12);
-  // The ring's size is recorded once; shrinking it keeps the newest pushes, in their new slots.
-  resize_push_history(f.c, 5);
-  CHECK(f.c.query_int("SELECT count(*) FROM push_history") == 10);
-  resize_push_history(f.c, 2);
-  CHECK(f.c.query_int("SELECT count(*) FROM push_history") == 4);
-  CHECK(f.c.query_int("SELECT min(seq) FROM push_history") == 11);
-  CHECK(f.c.query_int("SELECT count(*) FROM push_history WHERE id % 1048576 != seq % 2") == 0);
-  SECTION("growing it keeps every row and the next pushes overwrite only the oldest") {
-    resize_push_history(f.c, 4);
-    for (int i = 13; i <= 15; ++i) {
-      push_row row;
-      row.id = ids[0].id;
-      row.seq = i;
-      row.keep = 4;
-      write_push(f.c, row);
-    }
-    CHECK(f.c.query_int("SELECT count(*) FROM push_history WHERE monitor_id=" + std::to_string(ids[0].id)) == 4);
-    CHECK(f.c.query_int("SELECT min(seq) FROM push_history WHERE monitor_id=" + std::to_string(ids[0].id)) == 12);
+  auto push = [&](monitor_id id, int seq) {
+    push_row row;
+    row.id = id;
+    row.seq = seq;
+    row.received_at = at("2025-01-01T00:00:00Z") + std::chrono::seconds(seq);
+    row.message = "push " + std::to_string(seq);
+    write_push(f.c, row);
+  };
+  for (int i = 1; i <= 12; ++i) push(ids[0].id, i);
+  for (int i = 1; i <= 3; ++i) push(ids[1].id, i);
+  const auto a = std::to_string(ids[0].id);
+  // A window covers ids (from, from + window]: two windows of 8 reach every row.
+  auto cursor = prune_push_history(f.c, 5, 0, 8);
+  CHECK(cursor == 8);
+  // ids 1..8 are a's pushes 1..8: the first window drops 1..7, the rest are among the newest 5.
+  CHECK(f.c.query_int("SELECT count(*) FROM push_history WHERE monitor_id=" + a) == 5);
+  cursor = prune_push_history(f.c, 5, cursor, 8);
+  CHECK(cursor == 15);
+  CHECK(f.c.query_int("SELECT count(*) FROM push_history WHERE monitor_id=" + a) == 5);
+  CHECK(f.c.query_int("SELECT min(seq) FROM push_history WHERE monitor_id=" + a) == 8);
+  CHECK(f.c.query_int("SELECT count(*) FROM push_history WHERE monitor_id=" + std::to_string(ids[1].id)) == 3);
+  SECTION("past the end it starts over; a smaller N applies on the next pass") {
+    CHECK(prune_push_history(f.c, 2, cursor, 8) == 8);  // wrapped to the oldest rows
+    prune_push_history(f.c, 2, 8, 8);
+    CHECK(f.c.query_int("SELECT count(*) FROM push_history") == 4);
   }
 }
 
