@@ -1,6 +1,9 @@
 // Request routing and JSON responses (see api.hpp).
 #include <boost/url/parse.hpp>
 
+#include <algorithm>
+#include <optional>
+
 #include "http/api.hpp"
 
 namespace uptime::http_api {
@@ -32,14 +35,52 @@ response method_not_allowed(std::string_view allow) {
 
 }  // namespace
 
+namespace {
+
+struct split_target {
+  std::vector<std::string> segments;  // decoded
+  std::vector<std::pair<std::string, std::string>> query;
+};
+
+// Paths and queries as Boost.URL reads them (percent-decoding, validation). A plain target —
+// no '%', no query, only URL-safe characters, which is what a push URL is — is split by hand:
+// this runs for every push.
+std::optional<split_target> split(std::string_view target) {
+  split_target out;
+  const bool plain = !target.empty() && target.front() == '/' &&
+                     std::all_of(target.begin(), target.end(), [](char c) {
+                       return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                              (c >= '0' && c <= '9') || c == '/' || c == '-' || c == '_' ||
+                              c == '.' || c == '~';
+                     });
+  if (plain) {
+    std::string_view rest = target.substr(1);
+    for (;;) {
+      const auto slash = rest.find('/');
+      out.segments.emplace_back(rest.substr(0, slash));
+      if (slash == std::string_view::npos) break;
+      rest.remove_prefix(slash + 1);
+    }
+    if (out.segments.size() == 1 && out.segments[0].empty()) out.segments.clear();  // "/"
+    return out;
+  }
+  const auto parsed = boost::urls::parse_origin_form(target);
+  if (!parsed) return std::nullopt;
+  for (auto seg : parsed->segments()) out.segments.push_back(seg);
+  for (auto param : parsed->params())
+    out.query.emplace_back(param.key, param.has_value ? param.value : "");
+  return out;
+}
+
+}  // namespace
+
 void route(api& target, request&& req, const tcp::endpoint& remote, respond_fn respond) {
-  const auto parsed = boost::urls::parse_origin_form(req.target());
+  auto parsed = split(req.target());
   if (!parsed) {
     respond(error_response(http::status::bad_request, "Malformed request target"));
     return;
   }
-  std::vector<std::string> segments;
-  for (auto seg : parsed->segments()) segments.push_back(seg);
+  auto& segments = parsed->segments;
   const auto method = req.method();
 
   if (segments.size() == 1 && segments[0] == "health") {
@@ -65,7 +106,7 @@ void route(api& target, request&& req, const tcp::endpoint& remote, respond_fn r
     call.monitor_id = std::move(segments[2]);
     call.secret_key = std::move(segments[3]);
     if (segments.size() == 5) call.signal = std::move(segments[4]);
-    for (auto param : parsed->params()) call.query.emplace_back(param.key, param.has_value ? param.value : "");
+    call.query = std::move(parsed->query);
     call.method = std::string(req.method_string());
     call.body = std::move(req.body());
     call.source_address = remote.address().to_string();
