@@ -40,9 +40,9 @@ using steady = std::chrono::steady_clock;
 constexpr auto max_timer_wait = std::chrono::minutes(5);
 constexpr auto alive_period = std::chrono::seconds(2);
 constexpr auto check_tick = std::chrono::seconds(1);
-constexpr auto prune_tick = std::chrono::seconds(1);
-constexpr int prune_every_ticks = 10;
-constexpr int history_sweep_window = 200000;  // push_history ids looked at per tick
+constexpr auto sweep_tick = std::chrono::milliseconds(100);
+constexpr int prune_every_ticks = 100;       // checks, state changes, outbox: every 10 s
+constexpr int history_sweep_window = 10000;  // push_history ids looked at per tick: 100,000/s
 constexpr auto retry_delay = std::chrono::seconds(1);
 
 // Everything the io thread knows about one enabled push monitor.
@@ -791,11 +791,11 @@ class service final : public http_api::api {
         nullptr);
   }
 
-  // Every second the push history sweep goes on (rows are appended by every push, so it
-  // must keep pace); every tenth tick also prunes checks, state changes and the outbox by age
-  // and count.
+  // The push history sweep goes on ten times a second in small windows: rows are appended by
+  // every push and it must keep pace, but one large delete would hold up the pushes committed
+  // with it. Checks, state changes and the outbox are pruned by age and count every 10 s.
   void schedule_prune() {
-    prune_timer_.expires_after(prune_tick);
+    prune_timer_.expires_after(sweep_tick);
     prune_timer_.async_wait([this](boost::system::error_code ec) {
       if (ec) return;
       const bool full = ++prune_ticks_ % prune_every_ticks == 0;

@@ -27,8 +27,9 @@ namespace uptime::store {
 
 class writer {
  public:
-  // The WAL is started over once it holds more than this.
-  static constexpr std::int64_t max_wal_bytes = 64 << 20;
+  // The WAL is started over once it holds more than this (it may grow by what half a second
+  // of commits adds before the next look).
+  static constexpr std::int64_t max_wal_bytes = 32 << 20;
 
   using job = util::move_only_function<void(connection&)>;
   using completion = util::move_only_function<void(bool ok)>;
