@@ -9,6 +9,7 @@
 
 #include <atomic>
 #include <charconv>
+#include <deque>
 #include <optional>
 #include <queue>
 #include <unordered_map>
@@ -41,6 +42,7 @@ constexpr auto max_timer_wait = std::chrono::minutes(5);
 constexpr auto alive_period = std::chrono::seconds(2);
 constexpr auto check_tick = std::chrono::seconds(1);
 constexpr auto sweep_tick = std::chrono::milliseconds(100);
+constexpr int expired_slice = 500;  // deadlines evaluated per turn of the io loop
 constexpr int prune_every_ticks = 100;       // checks, state changes, outbox: every 10 s
 constexpr int history_sweep_window = 10000;  // push_history ids looked at per tick: 100,000/s
 constexpr auto retry_delay = std::chrono::seconds(1);
@@ -213,6 +215,10 @@ class service final : public http_api::api {
     answer_facts facts{outcome.received_at, outcome.next_expected_by, outcome.duration, row.signal,
                        !call.signal.empty(), report.run_id};
 
+    // Behind a state change of this monitor still queued in the background lane, the push
+    // queues there too: one monitor's writes (and alerts) stay in order.
+    const auto lane = background_pending_.count(m.id) ? store::writer::lane::background
+                                                      : store::writer::lane::interactive;
     writer_->submit(
         [row = std::move(row), change = outcome.change, alerts](store::connection& c) {
           store::write_push(c, row);
@@ -247,7 +253,8 @@ class service final : public http_api::api {
                                 static_cast<double>(facts.duration->count()) / 1000.0);
           body += '}';
           respond(http_api::raw_json_response(http::status::ok, std::move(body)));
-        });
+        },
+        lane);
   }
 
   void health(http_api::respond_fn respond) override {
@@ -537,15 +544,36 @@ class service final : public http_api::api {
   void on_deadline_timer(monitor_id id, std::uint64_t generation) {
     auto it = monitors_.find(id);
     if (it == monitors_.end() || it->second->timer_generation != generation) return;
-    auto& m = *it->second;
-    m.timer_armed = false;
+    it->second->timer_armed = false;
+    // Handled in slices: when many deadlines fall in the same second (an expiry storm), pushes
+    // are still read and answered between the slices.
+    expired_.push_back(id);
+    if (!draining_expired_) {
+      draining_expired_ = true;
+      net::post(io_, [this] { drain_expired(); });
+    }
+  }
+
+  void drain_expired() {
     const auto now = wall_.now();
-    if (m.state.status == core::monitor_status::down) {
-      remind_if_due(m, now);
+    for (int n = 0; n < expired_slice && !expired_.empty(); ++n) {
+      const auto id = expired_.front();
+      expired_.pop_front();
+      auto it = monitors_.find(id);
+      if (it == monitors_.end() || it->second->timer_armed) continue;  // removed, or re-armed
+      auto& m = *it->second;
+      if (m.state.status == core::monitor_status::down) {
+        remind_if_due(m, now);
+        continue;
+      }
+      // Re-check against the wall clock: the timer firing proves nothing by itself.
+      if (!evaluate_deadline(m, now)) arm_deadline(m);
+    }
+    if (expired_.empty() || stopping_) {
+      draining_expired_ = false;
       return;
     }
-    // Re-check against the wall clock: the timer firing proves nothing by itself.
-    if (!evaluate_deadline(m, now)) arm_deadline(m);
+    net::post(io_, [this] { drain_expired(); });
   }
 
   // While DOWN the timer aims at the next reminder instant.
@@ -597,6 +625,7 @@ class service final : public http_api::api {
     auto it = monitors_.find(id);
     const auto state = it != monitors_.end() ? std::optional(it->second->state) : std::nullopt;
     auto alerts = std::make_shared<committed_alerts>(committed_alerts{std::move(rows), {}});
+    ++background_pending_[id];
     writer_->submit(
         [id, t, state, alerts](store::connection& c) {
           // A monitor removed by a reload meanwhile keeps the state it had saved.
@@ -605,11 +634,13 @@ class service final : public http_api::api {
           for (const auto& a : alerts->rows) alerts->ids.push_back(store::enqueue_alert(c, a));
         },
         [this, id, t, alerts](bool ok) {
+          background_done(id);
           if (ok)
             dispatch(alerts->rows, alerts->ids);
           else
             retry_later([this, id, t, alerts] { persist_transition(id, t, std::move(alerts->rows)); });
-        });
+        },
+        store::writer::lane::background);
   }
 
   // ---- alerts ----------------------------------------------------------------------------
@@ -689,18 +720,18 @@ class service final : public http_api::api {
     o.delivered = [this](const notify::queued_alert& q, core::utc_time at) {
       writer_->submit([id = q.outbox_id, n = q.attempts, at](store::connection& c) {
         store::mark_delivered(c, id, n, at);
-      }, nullptr);
+      }, nullptr, store::writer::lane::background);
     };
     o.failed = [this](const notify::queued_alert& q, const std::string& error) {
       writer_->submit([id = q.outbox_id, n = q.attempts, next = q.next_attempt_at,
                        error](store::connection& c) {
         store::record_failed_attempt(c, id, n, next, error);
-      }, nullptr);
+      }, nullptr, store::writer::lane::background);
     };
     o.gave_up = [this](const notify::queued_alert& q, core::utc_time at, const std::string& error) {
       writer_->submit([id = q.outbox_id, n = q.attempts, at, error](store::connection& c) {
         store::mark_given_up(c, id, n, at, error);
-      }, nullptr);
+      }, nullptr, store::writer::lane::background);
     };
     return o;
   }
@@ -714,12 +745,21 @@ class service final : public http_api::api {
   void persist_state(monitor_id id) {
     auto it = monitors_.find(id);
     if (it == monitors_.end()) return;
+    ++background_pending_[id];
     writer_->submit([id, state = it->second->state](
                         store::connection& c) { store::save_state(c, id, state); },
                     [this, id](bool ok) {
+                      background_done(id);
                       if (!ok) retry_later([this, id] { persist_state(id); });
-                    });
+                    },
+                    store::writer::lane::background);
   }
+
+  void background_done(monitor_id id) {
+    if (auto it = background_pending_.find(id); it != background_pending_.end() && --it->second <= 0)
+      background_pending_.erase(it);
+  }
+
 
   void retry_later(std::function<void()> again) {
     if (stopping_) return;
@@ -733,7 +773,8 @@ class service final : public http_api::api {
 
   void record_alive() {
     const auto now = wall_.now();
-    writer_->submit([now](store::connection& c) { store::record_alive(c, now); }, nullptr);
+    writer_->submit([now](store::connection& c) { store::record_alive(c, now); }, nullptr,
+                    store::writer::lane::background);
     alive_timer_.expires_after(alive_period);
     alive_timer_.async_wait([this](boost::system::error_code ec) {
       if (!ec) record_alive();
@@ -788,7 +829,7 @@ class service final : public http_api::api {
         [rows = std::move(rows), now](store::connection& c) {
           for (const auto& r : rows) store::write_check(c, r.id, now, r.status, r.error);
         },
-        nullptr);
+        nullptr, store::writer::lane::background);
   }
 
   // The push history sweep goes on ten times a second in small windows: rows are appended by
@@ -818,7 +859,8 @@ class service final : public http_api::api {
             if (!ok) return;
             history_cursor_ = next->history;
             prune_cursor_ = next->checks;
-          });
+          },
+          store::writer::lane::background);
       schedule_prune();
     });
   }
@@ -875,6 +917,10 @@ class service final : public http_api::api {
   net::io_context io_{1};
   std::unique_ptr<store::writer> writer_;
   std::int64_t history_cursor_ = 0;  // where the push history sweep goes on
+  // Monitors with a state change still queued in the writer's background lane, and how many.
+  std::unordered_map<monitor_id, int> background_pending_;
+  std::deque<monitor_id> expired_;  // deadline timers fired, not yet evaluated
+  bool draining_expired_ = false;
   std::uint64_t prune_ticks_ = 0;
   std::unique_ptr<notify::curl_transport> transport_;
   std::unique_ptr<notify::dispatcher> dispatcher_;

@@ -3,7 +3,9 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <chrono>
+#include <iterator>
 
 namespace uptime::store {
 
@@ -26,10 +28,13 @@ writer::writer(const std::filesystem::path& file, const connection_options& opti
 
 writer::~writer() { stop(); }
 
-void writer::submit(job apply, completion done) {
+void writer::submit(job apply, completion done, lane l) {
   {
     std::lock_guard lock(mutex_);
-    queue_.push_back(entry{std::move(apply), std::move(done)});
+    if (l == lane::interactive)
+      queue_.push_back(entry{std::move(apply), std::move(done)});
+    else
+      background_.push_back(entry{std::move(apply), std::move(done)});
   }
   wake_.notify_one();
 }
@@ -62,9 +67,13 @@ void writer::run() {
     {
       std::unique_lock lock(mutex_);
       wake_.wait_for(lock, std::chrono::milliseconds(500),
-                     [&] { return stopping_ || !queue_.empty(); });
-      if (queue_.empty() && stopping_) return;
+                     [&] { return stopping_ || !queue_.empty() || !background_.empty(); });
+      if (queue_.empty() && background_.empty() && stopping_) return;
       batch.swap(queue_);
+      const auto take = std::min(background_.size(), max_background_per_transaction);
+      std::move(background_.begin(), background_.begin() + static_cast<long>(take),
+                std::back_inserter(batch));
+      background_.erase(background_.begin(), background_.begin() + static_cast<long>(take));
     }
     if (!batch.empty()) {
       bool ok = true;

@@ -11,6 +11,7 @@
 
 #include <atomic>
 #include <condition_variable>
+#include <deque>
 #include <cstdint>
 #include <filesystem>
 #include <functional>
@@ -51,7 +52,15 @@ class writer {
   writer(const writer&) = delete;
   writer& operator=(const writer&) = delete;
 
-  void submit(job apply, completion done);
+  // Interactive jobs (pushes, health checks: someone waits for the answer) all go into the
+  // next transaction; background jobs (state changes found by timers, checks, pruning, alert
+  // bookkeeping) at most max_background_per_transaction at a time, so a burst of them (an
+  // expiry storm) never holds a push for long. Jobs of one lane keep their order; a caller
+  // that needs order across lanes for one monitor must keep that monitor's jobs in one lane.
+  enum class lane { interactive, background };
+  static constexpr std::size_t max_background_per_transaction = 1000;
+
+  void submit(job apply, completion done, lane l = lane::interactive);
 
   // Commits everything queued, then stops both threads. Idempotent.
   void stop();
@@ -77,7 +86,8 @@ class writer {
   // State below is protected by mutex_
   mutable std::mutex mutex_;
   std::condition_variable wake_;
-  std::vector<entry> queue_;
+  std::vector<entry> queue_;        // interactive
+  std::deque<entry> background_;
   bool stopping_ = false;
   stats stats_;
 

@@ -106,3 +106,29 @@ TEST_CASE("stop commits what was queued") {
   connection c(t.file);
   CHECK(c.query_int("SELECT count(*) FROM x") == 100);
 }
+
+TEST_CASE("a burst of background jobs does not hold an interactive job back") {
+  temp_db t;
+  net::io_context io;
+  writer w(t.file, {}, io.get_executor());
+  std::atomic<bool> release{false};
+  std::atomic<bool> started{false};
+  w.submit([&](connection&) {
+    started = true;
+    while (!release) std::this_thread::yield();
+  }, nullptr);
+  while (!started) std::this_thread::yield();
+  std::vector<std::string> order;
+  const int burst = 2500;
+  for (int i = 0; i < burst; ++i)
+    w.submit([](connection&) {}, [&](bool) { order.push_back("background"); }, writer::lane::background);
+  w.submit([](connection&) {}, [&](bool) { order.push_back("push"); });
+  release = true;
+  run_until(io, [&] { return order.size() == burst + 1; });
+  REQUIRE(order.size() == burst + 1);
+  const auto push_at = std::find(order.begin(), order.end(), "push") - order.begin();
+  // It shares the first transaction after the wait with at most one slice of the burst.
+  CHECK(push_at <= static_cast<long>(writer::max_background_per_transaction));
+  CHECK(w.counters().transactions >= 1 + (burst + writer::max_background_per_transaction - 1) /
+                                             writer::max_background_per_transaction);
+}
