@@ -594,15 +594,18 @@ class service final : public http_api::api {
   bool evaluate_deadline(monitor_entry& m, core::utc_time now) {
     auto out = core::on_deadline(m.state, m.rules, now);
     if (!out.change) return false;
-    m.state = out.state;
+    // A missed deadline changes only the status; an overrun run also closes that run.
+    const bool status_only = out.state.open_runs == m.state.open_runs;
+    m.state = std::move(out.state);
     ++m.timer_generation;
     m.timer_armed = false;
     m.deadline_timer.cancel();
     log_transition(m, *out.change);
-    persist_transition(m.id, *out.change, alerts_for(m, *out.change));
+    persist_transition(m.id, *out.change, alerts_for(m, *out.change), status_only);
     arm_deadline(m);  // reminders while DOWN
     return true;
   }
+
 
   void log_transition(const monitor_entry& m, const core::transition& t) {
     // The notification dispatcher's input; until it exists, the log is the alert.
@@ -620,25 +623,27 @@ class service final : public http_api::api {
   // retried until the database takes it, with the same alert ids. With no transition, writes
   // only the alerts (reminders).
   void persist_transition(monitor_id id, std::optional<core::transition> t,
-                          std::vector<store::outbox_row> rows) {
+                          std::vector<store::outbox_row> rows, bool status_only = false) {
     if (!t && rows.empty()) return;
     auto it = monitors_.find(id);
     const auto state = it != monitors_.end() ? std::optional(it->second->state) : std::nullopt;
     auto alerts = std::make_shared<committed_alerts>(committed_alerts{std::move(rows), {}});
     ++background_pending_[id];
     writer_->submit(
-        [id, t, state, alerts](store::connection& c) {
+        [id, t, state, alerts, status_only](store::connection& c) {
           // A monitor removed by a reload meanwhile keeps the state it had saved.
-          if (t) store::write_transition(c, id, *t, state ? &*state : nullptr);
+          if (t) store::write_transition(c, id, *t, state ? &*state : nullptr, status_only);
           alerts->ids.clear();
           for (const auto& a : alerts->rows) alerts->ids.push_back(store::enqueue_alert(c, a));
         },
-        [this, id, t, alerts](bool ok) {
+        [this, id, t, alerts, status_only](bool ok) {
           background_done(id);
           if (ok)
             dispatch(alerts->rows, alerts->ids);
           else
-            retry_later([this, id, t, alerts] { persist_transition(id, t, std::move(alerts->rows)); });
+            retry_later([this, id, t, alerts, status_only] {
+              persist_transition(id, t, std::move(alerts->rows), status_only);
+            });
         },
         store::writer::lane::background);
   }

@@ -169,11 +169,15 @@ std::vector<monitor_record> load_monitors(connection& c) {
   return out;
 }
 
-void save_state(connection& c, monitor_id id, const core::monitor_state& s) {
+void save_status(connection& c, monitor_id id, const core::monitor_state& s) {
   auto& m = c.cached(
       "UPDATE monitors SET status = ?2, status_since = ?3, status_reason = ?4 WHERE id = ?1");
   m.bind(1, id).bind(2, core::to_string(s.status)).bind(3, iso(s.status_since)).bind(4, s.reason);
   m.run();
+}
+
+void save_state(connection& c, monitor_id id, const core::monitor_state& s) {
+  save_status(c, id, s);
   auto& p = c.cached(
       "UPDATE push_monitors SET last_push_at = ?2, next_expected_at = ?3, open_runs = ?4, "
       "consecutive_failures = ?5 WHERE monitor_id = ?1");
@@ -225,7 +229,7 @@ void write_push(connection& c, const push_row& p) {
 }
 
 void write_transition(connection& c, monitor_id id, const core::transition& t,
-                      const core::monitor_state* state_after) {
+                      const core::monitor_state* state_after, bool status_only) {
   auto& sc = c.cached(
       "INSERT INTO state_changes(monitor_id, timestamp, from_status, to_status, reason) "
       "VALUES(?1, ?2, ?3, ?4, ?5)");
@@ -233,7 +237,12 @@ void write_transition(connection& c, monitor_id id, const core::transition& t,
       .bind(4, core::to_string(t.to)).bind(5, t.reason);
   sc.run();
   write_check(c, id, t.at, t.to, t.reason);
-  if (state_after) save_state(c, id, *state_after);
+  if (state_after) {
+    if (status_only)
+      save_status(c, id, *state_after);
+    else
+      save_state(c, id, *state_after);
+  }
 }
 
 void write_check(connection& c, monitor_id id, core::utc_time at, core::monitor_status status,

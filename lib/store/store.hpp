@@ -78,9 +78,13 @@ struct push_row {
 void write_push(connection& c, const push_row& p);
 
 // A status change: a state_changes row, a check_results row, and (unless nullptr) the
-// monitor's state after it.
+// monitor's state after it. `status_only`: only the status fields changed (a missed
+// deadline), so the push_monitors row is left as it is.
 void write_transition(connection& c, monitor_id id, const core::transition& t,
-                      const core::monitor_state* state_after);
+                      const core::monitor_state* state_after, bool status_only = false);
+
+// The status fields alone (monitors.status, status_since, status_reason).
+void save_status(connection& c, monitor_id id, const core::monitor_state& s);
 
 // A periodic check's result row.
 void write_check(connection& c, monitor_id id, core::utc_time at, core::monitor_status status,

@@ -136,12 +136,18 @@ void writer::run_checkpoints() {
     try {
       // PASSIVE never waits for the writer; whatever it could not copy is taken next time.
       auto passive = c->prepare("PRAGMA wal_checkpoint(PASSIVE)");
-      const std::int64_t wal_frames = passive.step() ? passive.int64(1) : 0;
+      std::int64_t wal_frames = 0, copied = 0;
+      if (passive.step()) {
+        wal_frames = passive.int64(1);
+        copied = passive.int64(2);
+      }
       passive.reset();
       // But under a steady stream of commits PASSIVE never catches the log's end, and SQLite
       // starts the log over only when a checkpoint did: without this the WAL grows without
-      // bound. RESTART holds the writer back only while it copies the few frames PASSIVE left.
-      if (wal_frames * page_size > max_wal_bytes) c->exec("PRAGMA wal_checkpoint(RESTART)");
+      // bound. RESTART holds the writer back while it copies what PASSIVE left, so it runs
+      // only when that is little; otherwise PASSIVE catches up first.
+      if (wal_frames * page_size > max_wal_bytes && (wal_frames - copied) * page_size < restart_within_bytes)
+        c->exec("PRAGMA wal_checkpoint(RESTART)");
     } catch (const std::exception& e) {
       spdlog::debug("WAL checkpoint skipped: {}", e.what());
     }

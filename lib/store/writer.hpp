@@ -31,6 +31,8 @@ class writer {
   // The WAL is started over once it holds more than this (it may grow by what half a second
   // of commits adds before the next look).
   static constexpr std::int64_t max_wal_bytes = 32 << 20;
+  // ... and only when a passive checkpoint left less than this to copy (the writer waits).
+  static constexpr std::int64_t restart_within_bytes = 2 << 20;
 
   using job = util::move_only_function<void(connection&)>;
   using completion = util::move_only_function<void(bool ok)>;

@@ -160,3 +160,22 @@ TEST_CASE("keys changed outside the server are read back") {
   REQUIRE(secrets.size() == 1);
   CHECK(secrets[0] == std::pair<monitor_id, std::string>{ids[0].id, "rotated"});
 }
+
+TEST_CASE("a status-only transition leaves the push_monitors row as it was") {
+  fixture f;
+  const auto id = sync_monitors(f.c, {decl("a", 60s)}, at("2025-01-01T00:00:00Z"))[0].id;
+  core::monitor_state s;
+  s.status = core::monitor_status::up;
+  s.last_push_at = at("2025-01-01T00:00:00Z");
+  s.next_expected_at = at("2025-01-01T00:01:00Z");
+  save_state(f.c, id, s);
+  core::monitor_state down = s;
+  down.status = core::monitor_status::down;
+  down.next_expected_at = at("2030-01-01T00:00:00Z");  // would show if push_monitors were written
+  write_transition(f.c, id, {core::monitor_status::up, core::monitor_status::down, at("2025-01-01T00:01:00Z"), "late"},
+                   &down, true);
+  CHECK(f.c.query_int("SELECT count(*) FROM monitors WHERE status='down' AND status_reason IS NOT NULL") == 1);
+  auto st = f.c.prepare("SELECT next_expected_at FROM push_monitors");
+  REQUIRE(st.step());
+  CHECK(st.text(0) == "2025-01-01T00:01:00Z");
+}
