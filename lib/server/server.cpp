@@ -367,7 +367,12 @@ class service final : public http_api::api {
     if (check_interval != m.check_interval) {
       // The check queued for the old period is dropped (next_check no longer matches it).
       m.check_interval = check_interval;
-      m.next_check = steady::now() + check_interval;
+      // Spread over the period by id: monitors loaded together must not all be checked in
+      // the same second (100,000 rows and evaluations at once would stall the io thread).
+      const auto period_ms = std::chrono::duration_cast<std::chrono::milliseconds>(check_interval).count();
+      const auto phase = std::chrono::milliseconds(
+          static_cast<std::int64_t>((static_cast<std::uint64_t>(m.id) * 2654435761u) % static_cast<std::uint64_t>(period_ms)));
+      m.next_check = steady::now() + phase + std::chrono::milliseconds(1);
       check_queue_.push({m.next_check, m.id});
     }
     m.channels = s ? s->notifications : std::vector<std::string>{};
