@@ -507,7 +507,7 @@ class service final : public http_api::api {
     net::post(io_, [this, secrets = std::move(secrets)] {
       for (const auto& [id, key] : secrets) {
         auto it = monitors_.find(id);
-        if (it == monitors_.end() || it->second->secret_key == key) continue;
+        if (it == monitors_.end() || util::secrets_equal(it->second->secret_key, key)) continue;
         it->second->secret_key = key;
         spdlog::info("Monitor {} \"{}\": push key changed in the database; the old key no longer "
                      "works",
