@@ -543,3 +543,19 @@ class ServerTestCase(unittest.TestCase):
         parse_iso(body["received_at"])
         parse_iso(body["next_expected_by"])
         return body
+
+
+class ConfigFilesTestCase(ServerTestCase):
+    """A ServerTestCase with a temporary folder for config files written by the test."""
+
+    dir_prefix = "uptime-files-"
+
+    def setUp(self):
+        self.dir = tempfile.mkdtemp(prefix=self.dir_prefix)
+        self.addCleanup(shutil.rmtree, self.dir, True)
+
+    def write(self, name, text):
+        path = os.path.join(self.dir, name)
+        with open(path, "w") as f:
+            f.write(text)
+        return path

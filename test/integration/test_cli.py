@@ -6,7 +6,7 @@ import shutil
 import tempfile
 import unittest
 
-from harness import ServerTestCase, make_config, push_monitor, run_cli, to_yaml
+from harness import ConfigFilesTestCase, ServerTestCase, make_config, push_monitor, run_cli, to_yaml
 
 HEADER = ["ID", "NAME", "GROUP", "STATUS", "LAST PUSH", "NEXT DEADLINE", "PUSH URL"]
 
@@ -26,16 +26,8 @@ BAD = (
 )
 
 
-class CliTest(ServerTestCase):
-    def setUp(self):
-        self.dir = tempfile.mkdtemp(prefix="uptime-cli-")
-        self.addCleanup(shutil.rmtree, self.dir, True)
-
-    def write(self, name, text):
-        path = os.path.join(self.dir, name)
-        with open(path, "w") as f:
-            f.write(text)
-        return path
+class CliTest(ConfigFilesTestCase):
+    dir_prefix = "uptime-cli-"
 
     # ---- check-config -----------------------------------------------------------------------
 

@@ -11,7 +11,7 @@ import tempfile
 import time
 import unittest
 
-from harness import (ServerTestCase, format_iso, make_config, parse_iso, push_monitor, run_cli,
+from harness import (ConfigFilesTestCase, ServerTestCase, format_iso, make_config, parse_iso, push_monitor, run_cli,
                      to_yaml)
 
 try:
@@ -295,16 +295,8 @@ BAD_EXPRESSIONS = [
 ]
 
 
-class ScheduleConfigTest(ServerTestCase):
-    def setUp(self):
-        self.dir = tempfile.mkdtemp(prefix="uptime-sched-")
-        self.addCleanup(shutil.rmtree, self.dir, True)
-
-    def write(self, name, text):
-        path = os.path.join(self.dir, name)
-        with open(path, "w") as f:
-            f.write(text)
-        return path
+class ScheduleConfigTest(ConfigFilesTestCase):
+    dir_prefix = "uptime-sched-"
 
     def test_check_config_names_a_bad_cron_an_unknown_zone_and_schedule_with_interval(self):
         path = self.write("bad.yaml", BAD)
