@@ -2,6 +2,7 @@
 #include "store/store.hpp"
 
 #include <boost/json.hpp>
+#include <unordered_map>
 #include <unordered_set>
 
 #include "util/secret.hpp"
@@ -82,80 +83,96 @@ std::vector<monitor_record> sync_monitors(connection& c,
                                           const std::vector<monitor_declaration>& declared,
                                           core::utc_time now) {
   const std::string now_text = core::format_iso(now);
-  std::vector<monitor_record> out;
-  out.reserve(declared.size());
-  std::unordered_set<monitor_id> declared_ids;
+  // Everything known, read in one scan: a restart with 100,000 monitors then writes only what
+  // changed instead of running several statements per monitor.
+  struct known {
+    monitor_record record;
+    std::string schedule;
+    bool has_push_row = false;
+  };
+  std::unordered_map<std::string, known> by_name;
+  {
+    auto all = c.prepare(monitor_select);
+    while (all.step()) {
+      known k{read_monitor(all), all.text(16), !all.is_null(8)};
+      auto name = k.record.name;
+      by_name.emplace(std::move(name), std::move(k));
+    }
+  }
 
-  auto& find = c.cached("SELECT id FROM monitors WHERE name = ?1");
   auto& insert = c.cached(
       "INSERT INTO monitors(name, type, group_name, enabled, status, created_at, updated_at) "
       "VALUES(?1, ?2, ?3, ?4, 'pending', ?5, ?5)");
   auto& update = c.cached(
-      "UPDATE monitors SET type = ?2, group_name = ?3, enabled = ?4, updated_at = ?5 "
-      "WHERE id = ?1 AND (type IS NOT ?2 OR group_name IS NOT ?3 OR enabled IS NOT ?4)");
-  auto& ensure_push = c.cached(
-      "INSERT OR IGNORE INTO push_monitors(monitor_id, secret_key, expected_interval, grace_period) "
-      "VALUES(?1, ?2, ?3, ?4)");
-  auto read_one = c.prepare(std::string(monitor_select) + " WHERE m.id = ?1");
+      "UPDATE monitors SET type = ?2, group_name = ?3, enabled = ?4, updated_at = ?5 WHERE id = ?1");
+  auto& insert_push = c.cached(
+      "INSERT INTO push_monitors(monitor_id, secret_key, expected_interval, grace_period, schedule) "
+      "VALUES(?1, ?2, ?3, ?4, ?5)");
   auto& save_rules = c.cached(
       "UPDATE push_monitors SET expected_interval = ?2, grace_period = ?3, schedule = ?4 "
       "WHERE monitor_id = ?1");
 
+  std::vector<monitor_record> out;
+  out.reserve(declared.size());
+  std::unordered_set<monitor_id> declared_ids;
   for (const auto& d : declared) {
-    monitor_id id = 0;
-    bool created = false;
-    find.bind(1, d.name);
-    if (find.step()) id = find.int64(0);
-    find.reset();
-    if (id == 0) {
+    monitor_record r;
+    std::string stored_schedule;
+    bool has_push_row = false;
+    if (auto it = by_name.find(d.name); it != by_name.end()) {
+      r = it->second.record;
+      stored_schedule = it->second.schedule;
+      has_push_row = it->second.has_push_row;
+      if (r.type != d.type || r.group != d.group || r.enabled != d.enabled) {
+        update.bind(1, r.id).bind(2, d.type).bind(3, d.group).bind(4, d.enabled ? 1 : 0).bind(5, now_text);
+        update.run();
+        update.reset();
+      }
+    } else {
       insert.bind(1, d.name).bind(2, d.type).bind(3, d.group).bind(4, d.enabled ? 1 : 0).bind(5, now_text);
       insert.run();
-      id = c.last_insert_rowid();
-      created = true;
-    } else {
-      update.bind(1, id).bind(2, d.type).bind(3, d.group).bind(4, d.enabled ? 1 : 0).bind(5, now_text);
-      update.run();
+      insert.reset();
+      r.id = c.last_insert_rowid();
+      r.name = d.name;
+      r.created = true;
     }
-    update.reset();
-    insert.reset();
-    ensure_push.bind(1, id)
-        .bind(2, util::generate_secret())
-        .bind(3, d.rules.expected_interval.count())
-        .bind(4, d.rules.grace_period.count());
-    ensure_push.run();
-    ensure_push.reset();
-
-    read_one.bind(1, id);
-    read_one.step();
-    monitor_record r = read_monitor(read_one);
-    const std::string read_one_schedule = read_one.text(16);
-    read_one.reset();
-    r.created = created;
-    // A new monitor was inserted with these rules: nothing to re-arm.
-    r.rules_changed = !created && (r.rules.expected_interval != d.rules.expected_interval ||
-                                   r.rules.grace_period != d.rules.grace_period ||
-                                   read_one_schedule != d.schedule_key);
-    if (r.rules_changed || read_one_schedule != d.schedule_key) {
-      save_rules.bind(1, id)
+    if (!has_push_row) {
+      // New, or a seed database's monitor without one: a fresh key, and the declared rules.
+      r.secret_key = util::generate_secret();
+      insert_push.bind(1, r.id)
+          .bind(2, r.secret_key)
+          .bind(3, d.rules.expected_interval.count())
+          .bind(4, d.rules.grace_period.count())
+          .bind(5, d.schedule_key);
+      insert_push.run();
+      insert_push.reset();
+      r.rules = d.rules;
+      stored_schedule = d.schedule_key;
+    }
+    r.rules_changed = r.rules.expected_interval != d.rules.expected_interval ||
+                      r.rules.grace_period != d.rules.grace_period ||
+                      stored_schedule != d.schedule_key;
+    if (r.rules_changed) {
+      save_rules.bind(1, r.id)
           .bind(2, d.rules.expected_interval.count())
           .bind(3, d.rules.grace_period.count())
           .bind(4, d.schedule_key);
       save_rules.run();
       save_rules.reset();
     }
+    r.type = d.type;
+    r.group = d.group;
+    r.enabled = d.enabled;
     r.rules = d.rules;
-    declared_ids.insert(id);
+    declared_ids.insert(r.id);
     if (d.enabled) out.push_back(std::move(r));
   }
 
   // Monitors no longer declared are disabled; their rows and history stay.
-  auto all = c.prepare("SELECT id FROM monitors WHERE enabled = 1");
-  std::vector<monitor_id> to_disable;
-  while (all.step())
-    if (!declared_ids.count(all.int64(0))) to_disable.push_back(all.int64(0));
   auto& disable = c.cached("UPDATE monitors SET enabled = 0, updated_at = ?2 WHERE id = ?1");
-  for (auto id : to_disable) {
-    disable.bind(1, id).bind(2, now_text);
+  for (const auto& [name, k] : by_name) {
+    if (!k.record.enabled || declared_ids.count(k.record.id)) continue;
+    disable.bind(1, k.record.id).bind(2, now_text);
     disable.run();
     disable.reset();
   }
