@@ -22,12 +22,11 @@
 #include <string_view>
 #include <vector>
 
-namespace {
+#include "net.hpp"  // the project's one alias header: net, beast, http, tcp
 
-namespace net = boost::asio;
-namespace beast = boost::beast;
-namespace http = boost::beast::http;
-using tcp = net::ip::tcp;
+using namespace uptime;
+
+namespace {
 
 constexpr auto tuple_awaitable = net::as_tuple(net::use_awaitable);
 

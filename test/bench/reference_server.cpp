@@ -18,12 +18,11 @@
 #include <string>
 #include <string_view>
 
-namespace {
+#include "net.hpp"  // the project's one alias header: net, beast, http, tcp
 
-namespace net = boost::asio;
-namespace beast = boost::beast;
-namespace http = boost::beast::http;
-using tcp = net::ip::tcp;
+using namespace uptime;
+
+namespace {
 
 constexpr auto tuple_awaitable = net::as_tuple(net::use_awaitable);
 constexpr std::string_view fixed_body =

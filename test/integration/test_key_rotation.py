@@ -16,6 +16,14 @@ class KeyRotationTest(ServerTestCase):
         self.server = self.start_server(make_config([push_monitor("Backup", "60s"),
                                                      push_monitor("Other", "60s")]))
 
+    def rotate_key(self, monitor_id, new_key):
+        """What a user does with sqlite3: set the key in another connection, committed."""
+        c = self.server.db()
+        with c:
+            c.execute("UPDATE push_monitors SET secret_key = ? WHERE monitor_id = ?",
+                      (new_key, monitor_id))
+        c.close()
+
     def wait_for_new_key(self, name, new_key, committed_at):
         s = self.server
         while True:
@@ -33,11 +41,7 @@ class KeyRotationTest(ServerTestCase):
         old_key = s.secret_key("Backup")
         self.assertPushOk(s.push("Backup"), mid)
         new_key = "newkey-" + "R" * 36
-        c = s.db()
-        with c:
-            c.execute("UPDATE push_monitors SET secret_key = ? WHERE monitor_id = ?",
-                      (new_key, mid))
-        c.close()
+        self.rotate_key(mid, new_key)
         committed = time.monotonic()
         took = self.wait_for_new_key("Backup", new_key, committed)
         self.assertLessEqual(took, ROTATION_LIMIT, f"the new key took {took:.2f}s to work")
@@ -67,11 +71,7 @@ class KeyRotationTest(ServerTestCase):
         mid = s.monitor_id("Backup")
         old_key = s.secret_key("Backup")
         new_key = "rotated-before-restart-1234567890"
-        c = s.db()
-        with c:
-            c.execute("UPDATE push_monitors SET secret_key = ? WHERE monitor_id = ?",
-                      (new_key, mid))
-        c.close()
+        self.rotate_key(mid, new_key)
         self.wait_for_new_key("Backup", new_key, time.monotonic())
         s.restart()
         self.assertEqual(s.monitor_id("Backup"), mid)
@@ -84,11 +84,7 @@ class KeyRotationTest(ServerTestCase):
         mid = s.monitor_id("Backup")
         old_key = s.secret_key("Backup")
         new_key = "log-check-new-key-abcdefghijklmnop"
-        c = s.db()
-        with c:
-            c.execute("UPDATE push_monitors SET secret_key = ? WHERE monitor_id = ?",
-                      (new_key, mid))
-        c.close()
+        self.rotate_key(mid, new_key)
         self.wait_for_new_key("Backup", new_key, time.monotonic())
         log = s.log_text()
         self.assertNotIn(new_key, log)
