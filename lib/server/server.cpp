@@ -7,7 +7,6 @@
 
 #include <malloc.h>
 
-#include <atomic>
 #include <charconv>
 #include <deque>
 #include <optional>
