@@ -44,6 +44,7 @@ class api {
 
 // Routes one request: /api/push/<id>/<key>[/<signal>] (GET|POST|HEAD), /health (GET|HEAD); every other
 // path is 404 and a wrong method 405, both with JSON bodies.
-void route(api& target, request&& req, const tcp::endpoint& remote, respond_fn respond);
+// `source_address` is the client's address as text (kept in the push history).
+void route(api& target, request&& req, const std::string& source_address, respond_fn respond);
 
 }  // namespace uptime::http_api

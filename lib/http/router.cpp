@@ -74,7 +74,7 @@ std::optional<split_target> split(std::string_view target) {
 
 }  // namespace
 
-void route(api& target, request&& req, const tcp::endpoint& remote, respond_fn respond) {
+void route(api& target, request&& req, const std::string& source_address, respond_fn respond) {
   auto parsed = split(req.target());
   if (!parsed) {
     respond(error_response(http::status::bad_request, "Malformed request target"));
@@ -109,7 +109,7 @@ void route(api& target, request&& req, const tcp::endpoint& remote, respond_fn r
     call.query = std::move(parsed->query);
     call.method = std::string(req.method_string());
     call.body = std::move(req.body());
-    call.source_address = remote.address().to_string();
+    call.source_address = source_address;
     call.user_agent = std::string(req[http::field::user_agent]);
     target.push(std::move(call), std::move(respond));
     return;

@@ -5,6 +5,7 @@
 #include <optional>
 
 #include "http/api.hpp"
+#include "http/listener.hpp"
 
 using namespace uptime;
 using namespace uptime::http_api;
@@ -28,7 +29,7 @@ response send(recording_api& a, http::verb method, std::string target, std::stri
   req.set(http::field::user_agent, "curl/8.0");
   req.body() = std::move(body);
   std::optional<response> out;
-  route(a, std::move(req), tcp::endpoint(net::ip::make_address("127.0.0.1"), 40000),
+  route(a, std::move(req), "127.0.0.1",
         [&](response r) { out = std::move(r); });
   REQUIRE(out);
   return *out;
@@ -102,4 +103,25 @@ TEST_CASE("percent-encoded segments are decoded before they reach the handler") 
   REQUIRE(a.last_push);
   CHECK(a.last_push->monitor_id == "5");
   CHECK(a.last_push->secret_key == "a-b");
+}
+
+TEST_CASE("an answer is serialized with its status line, every field and its body") {
+  auto res = raw_json_response(http::status::not_found, R"({"error":"Not found"})");
+  res.keep_alive(false);
+  std::string out;
+  serialize(res, out);
+  CHECK(out.rfind("HTTP/1.1 404 Not Found\r\n", 0) == 0);
+  CHECK(out.find("\r\nContent-Type: application/json\r\n") != std::string::npos);
+  CHECK(out.find("\r\nContent-Length: 21\r\n") != std::string::npos);
+  CHECK(out.find("\r\nConnection: close\r\n") != std::string::npos);
+  CHECK(out.size() >= 25);
+  CHECK(out.substr(out.size() - 25) == "\r\n\r\n{\"error\":\"Not found\"}");
+
+  auto old = raw_json_response(http::status::ok, "{}");
+  old.version(10);
+  old.keep_alive(true);
+  std::string out10;
+  serialize(old, out10);
+  CHECK(out10.rfind("HTTP/1.0 200 OK\r\n", 0) == 0);
+  CHECK(out10.find("\r\nConnection: keep-alive\r\n") != std::string::npos);
 }
