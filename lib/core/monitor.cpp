@@ -34,6 +34,12 @@ std::string_view to_string(push_signal s) {
   return "success";
 }
 
+std::optional<push_signal> parse_signal(std::string_view text) {
+  for (auto s : {push_signal::success, push_signal::failure, push_signal::start, push_signal::log})
+    if (to_string(s) == text) return s;
+  return std::nullopt;
+}
+
 bool is_failure_status(std::string_view status) {
   static constexpr std::array<std::string_view, 4> failures{"error", "fail", "failure", "down"};
   return std::any_of(failures.begin(), failures.end(), [&](std::string_view f) {

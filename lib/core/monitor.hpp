@@ -69,6 +69,7 @@ struct transition {
 
 enum class push_signal { success, failure, start, log };
 std::string_view to_string(push_signal s);  // "success", "failure", "start", "log"
+std::optional<push_signal> parse_signal(std::string_view text);
 
 // What a push says about the run that sent it.
 struct push_report {

@@ -45,6 +45,10 @@ constexpr int expired_slice = 500;  // deadlines evaluated per turn of the io lo
 constexpr int prune_every_ticks = 100;       // checks, state changes, outbox: every 10 s
 constexpr int history_sweep_window = 10000;  // push_history ids looked at per tick: 100,000/s
 constexpr auto retry_delay = std::chrono::seconds(1);
+// Push state is written behind (store.hpp): monitors pushed since the last round get one
+// snapshot each, this often, in chunks the writer spreads over its transactions.
+constexpr auto state_flush_period = std::chrono::milliseconds(200);
+constexpr std::size_t state_flush_chunk = 500;
 
 // Everything the io thread knows about one enabled push monitor.
 struct monitor_entry {
@@ -59,6 +63,9 @@ struct monitor_entry {
   std::chrono::steady_clock::time_point next_check;  // the one live entry in the check queue
   core::monitor_state state;
   std::int64_t push_count = 0;
+  std::string last_message;            // of the last push
+  std::int64_t state_version = 0;      // of the last snapshot taken for the database
+  bool dirty = false;                  // pushed since that snapshot (queued in dirty_)
   std::vector<std::string> channels;   // notification channel names
   bool alert_on_down = true;
   bool alert_on_up = true;
@@ -111,7 +118,8 @@ class service final : public http_api::api {
  public:
   service(config::config cfg, const clock& wall)
       : cfg_(std::move(cfg)), wall_(wall), signals_(io_, SIGINT, SIGTERM, SIGHUP),
-        check_timer_(io_), alive_timer_(io_), prune_timer_(io_), shutdown_timer_(io_) {
+        check_timer_(io_), alive_timer_(io_), prune_timer_(io_), flush_timer_(io_),
+        shutdown_timer_(io_) {
     index_settings();
   }
 
@@ -180,6 +188,8 @@ class service final : public http_api::api {
     auto outcome = core::on_push(m.state, m.rules, report, wall_.now());
     m.state = std::move(outcome.state);
     ++m.push_count;
+    m.last_message = report.message;
+    ++pushes_since_flush_;
     arm_deadline(m);
 
     store::push_row row;
@@ -195,13 +205,17 @@ class service final : public http_api::api {
     row.duration = outcome.duration;
     row.message = report.message;
     row.payload = std::move(call.body);
-    row.state = m.state;
-    // Only a push that changes the status carries alerts (and the allocation for them).
+    // Only a push that changes the status carries alerts (and the allocation for them) and
+    // its state snapshot; the others' push fields are written behind.
     std::shared_ptr<committed_alerts> alerts;
+    std::optional<store::state_snapshot> after;
     if (outcome.change) {
       log_transition(m, *outcome.change);
       if (auto rows = alerts_for(m, *outcome.change); !rows.empty())
         alerts = std::make_shared<committed_alerts>(committed_alerts{std::move(rows), {}});
+      after = snapshot(m);
+    } else {
+      mark_dirty(m);
     }
     // What the answer needs once the commit is done.
     struct answer_facts {
@@ -219,9 +233,10 @@ class service final : public http_api::api {
     const auto lane = background_pending_.count(m.id) ? store::writer::lane::background
                                                       : store::writer::lane::interactive;
     writer_->submit(
-        [row = std::move(row), change = outcome.change, alerts](store::connection& c) {
+        [row = std::move(row), change = outcome.change, after = std::move(after),
+         alerts](store::connection& c) {
           store::write_push(c, row);
-          if (change) store::write_transition(c, row.id, *change, &row.state);
+          if (change) store::write_transition(c, row.id, *change, &*after);
           if (alerts)
             for (const auto& a : alerts->rows) alerts->ids.push_back(store::enqueue_alert(c, a));
         },
@@ -335,6 +350,7 @@ class service final : public http_api::api {
     record_alive();
     schedule_checks();
     schedule_prune();
+    schedule_state_flush();
     forget_declarations();
     listener_->start();
     // Loading the config and the database freed a lot (yaml-cpp's tree is large); glibc keeps
@@ -350,9 +366,12 @@ class service final : public http_api::api {
     entry->secret_key = r.secret_key;
     entry->state = r.state;
     entry->push_count = r.push_count;
+    entry->last_message = r.last_message;
+    entry->state_version = r.state_version;
     auto& m = *entry;
     monitors_[r.id] = std::move(entry);
     apply_settings(m, r);
+    if (r.replayed) mark_dirty(m);  // pushes the last run acknowledged but had not written behind
     return m;
   }
 
@@ -491,6 +510,7 @@ class service final : public http_api::api {
                    "history stays",
                    it->first, it->second->name);
       it->second->deadline_timer.cancel();
+      if (it->second->dirty) persist_state(it->first);  // its last pushes, before it goes
       it = monitors_.erase(it);
       ++removed;
     }
@@ -630,13 +650,14 @@ class service final : public http_api::api {
                           std::vector<store::outbox_row> rows, bool status_only = false) {
     if (!t && rows.empty()) return;
     auto it = monitors_.find(id);
-    const auto state = it != monitors_.end() ? std::optional(it->second->state) : std::nullopt;
+    std::optional<store::state_snapshot> after;
+    if (it != monitors_.end()) after = status_only ? status_of(*it->second) : snapshot(*it->second);
     auto alerts = std::make_shared<committed_alerts>(committed_alerts{std::move(rows), {}});
     ++background_pending_[id];
     writer_->submit(
-        [id, t, state, alerts, status_only](store::connection& c) {
+        [id, t, after = std::move(after), alerts, status_only](store::connection& c) {
           // A monitor removed by a reload meanwhile keeps the state it had saved.
-          if (t) store::write_transition(c, id, *t, state ? &*state : nullptr, status_only);
+          if (t) store::write_transition(c, id, *t, after ? &*after : nullptr, status_only);
           alerts->ids.clear();
           for (const auto& a : alerts->rows) alerts->ids.push_back(store::enqueue_alert(c, a));
         },
@@ -755,8 +776,8 @@ class service final : public http_api::api {
     auto it = monitors_.find(id);
     if (it == monitors_.end()) return;
     ++background_pending_[id];
-    writer_->submit([id, state = it->second->state](
-                        store::connection& c) { store::save_state(c, id, state); },
+    writer_->submit([snap = snapshot(*it->second)](
+                        store::connection& c) { store::save_state(c, snap); },
                     [this, id](bool ok) {
                       background_done(id);
                       if (!ok) retry_later([this, id] { persist_state(id); });
@@ -767,6 +788,76 @@ class service final : public http_api::api {
   void background_done(monitor_id id) {
     if (auto it = background_pending_.find(id); it != background_pending_.end() && --it->second <= 0)
       background_pending_.erase(it);
+  }
+
+  // ---- push state written behind (see store.hpp) ------------------------------------------
+
+  // The monitor as it is now, for the database: a new version, so it wins over every snapshot
+  // taken before it, and the monitor is clean until its next push.
+  store::state_snapshot snapshot(monitor_entry& m) {
+    m.dirty = false;
+    return {m.id, ++m.state_version, m.push_count, m.last_message, m.state};
+  }
+
+  // For a status-only write: the push fields are not written, so no version is used up.
+  static store::state_snapshot status_of(const monitor_entry& m) {
+    return {m.id, 0, m.push_count, {}, m.state};
+  }
+
+  void mark_dirty(monitor_entry& m) {
+    if (m.dirty) return;
+    m.dirty = true;
+    dirty_.push_back(m.id);
+  }
+
+  void schedule_state_flush() {
+    flush_timer_.expires_after(state_flush_period);
+    flush_timer_.async_wait([this](boost::system::error_code ec) {
+      if (ec) return;
+      flush_state();
+      schedule_state_flush();
+    });
+  }
+
+  // One round of the write-behind: a snapshot of every monitor pushed since the last round.
+  // The round's first job (interactive, so it runs before any push acknowledged after this
+  // moment) reads how far push_history goes; its last job records that as
+  // state_flushed_through once every snapshot before it has been written.
+  void flush_state() {
+    if (dirty_.empty() && pushes_since_flush_ == 0) return;
+    pushes_since_flush_ = 0;
+    auto through = std::make_shared<std::int64_t>(0);
+    writer_->submit([through](store::connection& c) { *through = store::history_end(c); }, nullptr);
+    auto chunk = std::make_shared<std::vector<store::state_snapshot>>();
+    for (const auto id : dirty_) {
+      const auto it = monitors_.find(id);
+      if (it == monitors_.end() || !it->second->dirty) continue;
+      chunk->push_back(snapshot(*it->second));
+      if (chunk->size() == state_flush_chunk) {
+        write_snapshots(std::move(chunk), nullptr);
+        chunk = std::make_shared<std::vector<store::state_snapshot>>();
+      }
+    }
+    dirty_.clear();
+    write_snapshots(std::move(chunk), std::move(through));
+  }
+
+  void write_snapshots(std::shared_ptr<std::vector<store::state_snapshot>> chunk,
+                       std::shared_ptr<std::int64_t> through) {
+    const auto weight = std::max<std::size_t>(1, chunk->size());
+    writer_->submit(
+        [chunk, through](store::connection& c) {
+          for (const auto& s : *chunk) store::save_push_fields(c, s);
+          if (through) store::set_state_flushed_through(c, *through);
+        },
+        [this, chunk](bool ok) {
+          if (ok) return;
+          // Written again by the next round (the pushes themselves are safe in push_history).
+          for (const auto& s : *chunk)
+            if (auto it = monitors_.find(s.id); it != monitors_.end()) mark_dirty(*it->second);
+          ++pushes_since_flush_;
+        },
+        store::writer::lane::background, weight);
   }
 
 
@@ -895,17 +986,24 @@ class service final : public http_api::api {
     alive_timer_.cancel();
     prune_timer_.cancel();
     dispatcher_->stop();  // what is not delivered yet stays in the outbox for the next start
+    flush_timer_.cancel();
     for (auto& [id, m] : monitors_) m->deadline_timer.cancel();
-    const auto now = wall_.now();
-    auto flushed = std::make_shared<bool>(false);
-    writer_->submit([now](store::connection& c) { store::record_alive(c, now); },
-                    [flushed](bool) { *flushed = true; });
-    wait_for_quiet(flushed, steady::now() + std::chrono::seconds(10));
+    wait_for_quiet(nullptr, steady::now() + std::chrono::seconds(10));
   }
 
-  // Stops the loop once the final write committed and every request read has been answered.
+  // Stops the loop once every request read has been answered and then the final writes (the
+  // last write-behind round, the liveness record) committed. What does not make it in time is
+  // still safe: the writer commits everything queued when it stops, and pushes not written
+  // behind are replayed from push_history at the next start.
   void wait_for_quiet(std::shared_ptr<bool> flushed, steady::time_point give_up) {
-    if ((*flushed && listener_->requests_in_flight() == 0) || steady::now() >= give_up) {
+    const bool timed_out = steady::now() >= give_up;
+    if (!flushed && (listener_->requests_in_flight() == 0 || timed_out)) {
+      flushed = std::make_shared<bool>(false);
+      flush_state();
+      writer_->submit([now = wall_.now()](store::connection& c) { store::record_alive(c, now); },
+                      [flushed](bool) { *flushed = true; }, store::writer::lane::background);
+    }
+    if ((flushed && *flushed) || timed_out) {
       // One more turn so answers just handed to sessions are written out.
       shutdown_timer_.expires_after(std::chrono::milliseconds(50));
       shutdown_timer_.async_wait([this](boost::system::error_code) { io_.stop(); });
@@ -929,6 +1027,8 @@ class service final : public http_api::api {
   // Monitors with a state change still queued in the writer's background lane, and how many.
   std::unordered_map<monitor_id, int> background_pending_;
   std::deque<monitor_id> expired_;  // deadline timers fired, not yet evaluated
+  std::vector<monitor_id> dirty_;   // monitors pushed since their last snapshot (write-behind)
+  std::uint64_t pushes_since_flush_ = 0;
   bool draining_expired_ = false;
   std::uint64_t prune_ticks_ = 0;
   std::unique_ptr<notify::curl_transport> transport_;
@@ -939,6 +1039,7 @@ class service final : public http_api::api {
   net::steady_timer check_timer_;
   net::steady_timer alive_timer_;
   net::steady_timer prune_timer_;
+  net::steady_timer flush_timer_;
   net::steady_timer shutdown_timer_;
   std::unordered_map<monitor_id, std::unique_ptr<monitor_entry>> monitors_;
   std::priority_queue<due_check, std::vector<due_check>, std::greater<>> check_queue_;

@@ -154,6 +154,16 @@ void migrate_to_v4(connection& c) {
     c.exec("ALTER TABLE push_monitors ADD COLUMN schedule TEXT NOT NULL DEFAULT ''");
 }
 
+// Version 5: push_monitors is written behind (store.hpp, "Push state written behind"):
+// state_version orders its snapshots, and server_meta's state_flushed_through says up to which
+// push_history id they are complete. Until now every push wrote its row, so all of them are.
+void migrate_to_v5(connection& c) {
+  if (!columns_of(c, "push_monitors").count("state_version"))
+    c.exec("ALTER TABLE push_monitors ADD COLUMN state_version INTEGER NOT NULL DEFAULT 0");
+  c.exec("INSERT OR REPLACE INTO server_meta(key, value) "
+         "SELECT 'state_flushed_through', coalesce(max(id), 0) FROM push_history");
+}
+
 }  // namespace
 
 void migrate(connection& c) {
@@ -168,6 +178,7 @@ void migrate(connection& c) {
   if (version < 2) migrate_to_v2(c);
   if (version < 3) migrate_to_v3(c);
   if (version < 4) migrate_to_v4(c);
+  if (version < 5) migrate_to_v5(c);
   c.exec(fmt::format("PRAGMA user_version={}", schema_version));
   tx.commit();
 }

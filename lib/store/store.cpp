@@ -25,7 +25,8 @@ std::optional<core::utc_time> time_column(const statement& s, int col) {
 constexpr const char* monitor_select = R"sql(
 SELECT m.id, m.name, m.type, m.group_name, m.enabled, m.status, m.status_since, m.status_reason,
        p.secret_key, p.last_push_at, p.next_expected_at, p.expected_interval, p.grace_period,
-       p.push_count, p.open_runs, p.consecutive_failures, p.schedule
+       p.push_count, p.open_runs, p.consecutive_failures, p.schedule, p.last_message,
+       p.state_version
 FROM monitors m LEFT JOIN push_monitors p ON p.monitor_id = m.id)sql";
 
 // Open runs as JSON: [{"run_id":"…","started_at_ms":1736937000000,"paused_ms":0}, …]
@@ -74,7 +75,48 @@ monitor_record read_monitor(const statement& s) {
   r.push_count = s.int64(13);
   r.state.open_runs = runs_from_json(s.text(14));
   r.state.consecutive_failures = static_cast<int>(s.int64(15));
+  r.last_message = s.text(17);
+  r.state_version = s.int64(18);
   return r;
+}
+
+std::int64_t state_flushed_through(connection& c) {
+  auto s = c.prepare("SELECT value FROM server_meta WHERE key = 'state_flushed_through'");
+  return s.step() ? s.int64(0) : 0;
+}
+
+// Applies the pushes newer than each record's stored snapshot (the write-behind's tail after
+// a crash) the way the server applied them. Their status changes, if any, were written when
+// they happened (with their alerts) and are not made again: the status stays as stored.
+void replay_unflushed_pushes(connection& c, std::vector<monitor_record>& records) {
+  auto rows = c.prepare(
+      "SELECT monitor_id, seq, received_at, status, exit_code, run_id, message FROM push_history "
+      "WHERE id > ?1 ORDER BY id");
+  rows.bind(1, state_flushed_through(c));
+  std::unordered_map<monitor_id, monitor_record*> by_id;
+  while (rows.step()) {
+    if (by_id.empty())
+      for (auto& r : records) by_id.emplace(r.id, &r);
+    const auto it = by_id.find(rows.int64(0));
+    if (it == by_id.end()) continue;
+    auto& r = *it->second;
+    const auto seq = rows.int64(1);
+    const auto received_at = core::parse_iso(rows.text(2));
+    if (seq <= r.push_count || !received_at) continue;
+    core::push_report report;
+    report.signal = core::parse_signal(rows.text(3)).value_or(core::push_signal::success);
+    if (!rows.is_null(4)) report.exit_code = static_cast<int>(rows.int64(4));
+    report.run_id = rows.text(5);
+    report.message = rows.text(6);
+    auto outcome = core::on_push(r.state, r.rules, report, *received_at);
+    outcome.state.status = r.state.status;
+    outcome.state.status_since = r.state.status_since;
+    outcome.state.reason = r.state.reason;
+    r.state = std::move(outcome.state);
+    r.push_count = seq;
+    r.last_message = std::move(report.message);
+    r.replayed = true;
+  }
 }
 
 }  // namespace
@@ -176,13 +218,27 @@ std::vector<monitor_record> sync_monitors(connection& c,
     disable.run();
     disable.reset();
   }
+  replay_unflushed_pushes(c, out);
   return out;
 }
 
 std::vector<monitor_record> load_monitors(connection& c) {
   std::vector<monitor_record> out;
   auto s = c.prepare(std::string(monitor_select) + " ORDER BY m.id");
-  while (s.step()) out.push_back(read_monitor(s));
+  while (s.step()) {
+    out.push_back(read_monitor(s));
+    // The schedule as stored ("<cron> <zone>"), so pushes replayed below get its deadlines.
+    const auto key = s.text(16);
+    if (const auto space = key.rfind(' '); space != std::string::npos) {
+      auto parsed = core::parse_cron(std::string_view(key).substr(0, space));
+      const auto* zone = core::find_zone(std::string_view(key).substr(space + 1));
+      if (auto* schedule = std::get_if<core::cron_schedule>(&parsed); schedule && zone) {
+        out.back().rules.schedule = std::move(*schedule);
+        out.back().rules.zone = zone;
+      }
+    }
+  }
+  replay_unflushed_pushes(c, out);
   return out;
 }
 
@@ -193,14 +249,40 @@ void save_status(connection& c, monitor_id id, const core::monitor_state& s) {
   m.run();
 }
 
-void save_state(connection& c, monitor_id id, const core::monitor_state& s) {
-  save_status(c, id, s);
+void save_push_fields(connection& c, const state_snapshot& s) {
   auto& p = c.cached(
-      "UPDATE push_monitors SET last_push_at = ?2, next_expected_at = ?3, open_runs = ?4, "
-      "consecutive_failures = ?5 WHERE monitor_id = ?1");
-  p.bind(1, id).bind(2, iso(s.last_push_at)).bind(3, iso(s.next_expected_at))
-      .bind(4, runs_to_json(s.open_runs)).bind(5, s.consecutive_failures);
+      "UPDATE push_monitors SET last_push_at = ?2, next_expected_at = ?3, push_count = ?4, "
+      "last_message = ?5, open_runs = ?6, consecutive_failures = ?7, state_version = ?8 "
+      "WHERE monitor_id = ?1 AND state_version < ?8");
+  p.bind(1, s.id)
+      .bind(2, iso(s.state.last_push_at))
+      .bind(3, iso(s.state.next_expected_at))
+      .bind(4, s.push_count)
+      .bind(5, s.last_message)
+      .bind(6, runs_to_json(s.state.open_runs))
+      .bind(7, s.state.consecutive_failures)
+      .bind(8, s.version);
   p.run();
+}
+
+void save_state(connection& c, const state_snapshot& s) {
+  save_status(c, s.id, s.state);
+  save_push_fields(c, s);
+}
+
+void set_state_flushed_through(connection& c, std::int64_t history_id) {
+  auto& s = c.cached(
+      "INSERT INTO server_meta(key, value) VALUES('state_flushed_through', ?1) "
+      "ON CONFLICT(key) DO UPDATE SET value = excluded.value");
+  s.bind(1, history_id);
+  s.run();
+}
+
+std::int64_t history_end(connection& c) {
+  auto& s = c.cached("SELECT coalesce(max(id), 0) FROM push_history");
+  const auto end = s.step() ? s.int64(0) : 0;
+  s.reset();
+  return end;
 }
 
 void write_push(connection& c, const push_row& p) {
@@ -232,21 +314,10 @@ void write_push(connection& c, const push_row& p) {
   else
     h.bind_null(13);
   h.run();
-  auto& m = c.cached(
-      "UPDATE push_monitors SET last_push_at = ?2, next_expected_at = ?3, push_count = ?4, "
-      "last_message = ?5, open_runs = ?6, consecutive_failures = ?7 WHERE monitor_id = ?1");
-  m.bind(1, p.id)
-      .bind(2, iso(p.state.last_push_at))
-      .bind(3, iso(p.state.next_expected_at))
-      .bind(4, p.seq)
-      .bind(5, p.message)
-      .bind(6, runs_to_json(p.state.open_runs))
-      .bind(7, p.state.consecutive_failures);
-  m.run();
 }
 
 void write_transition(connection& c, monitor_id id, const core::transition& t,
-                      const core::monitor_state* state_after, bool status_only) {
+                      const state_snapshot* after, bool status_only) {
   auto& sc = c.cached(
       "INSERT INTO state_changes(monitor_id, timestamp, from_status, to_status, reason) "
       "VALUES(?1, ?2, ?3, ?4, ?5)");
@@ -254,11 +325,11 @@ void write_transition(connection& c, monitor_id id, const core::transition& t,
       .bind(4, core::to_string(t.to)).bind(5, t.reason);
   sc.run();
   write_check(c, id, t.at, t.to, t.reason);
-  if (state_after) {
+  if (after) {
     if (status_only)
-      save_status(c, id, *state_after);
+      save_status(c, id, after->state);
     else
-      save_state(c, id, *state_after);
+      save_state(c, *after);
   }
 }
 

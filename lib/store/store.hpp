@@ -2,6 +2,18 @@
 // monitor identity and state, push history, state changes, check results, the server's
 // liveness record, and retention. No threads here: the writer (writer.hpp) calls these inside
 // its group-commit transactions; CLI commands call the read functions directly.
+//
+// Push state written behind. A push appends its push_history row and nothing else: that row
+// is what makes the push durable before it is acknowledged. The monitor's push fields in
+// push_monitors (last_push_at, next_expected_at, push_count, last_message, open_runs,
+// consecutive_failures) are snapshots the server writes a moment later, many pushes per
+// monitor coalesced into one write; each snapshot carries a state_version, so an older one
+// never overwrites a newer one whatever order they commit in. server_meta's
+// state_flushed_through is a push_history id up to which every push is reflected in the
+// snapshots; the few pushes after it (a crash between a push and its snapshot) are replayed
+// through core::on_push when the monitors are read (sync_monitors, load_monitors). Status
+// changes are never written behind: they are written with the push or deadline that causes
+// them, with their alerts.
 #pragma once
 
 #include <cstdint>
@@ -37,10 +49,13 @@ struct monitor_record {
   bool enabled = true;
   std::string secret_key;
   core::monitor_state state;
-  core::monitor_rules rules;      // as declared now (already saved); load_monitors: interval and grace only
+  core::monitor_rules rules;      // as declared now (already saved); load_monitors: interval, grace, schedule
   bool rules_changed = false;     // the stored rules differed: re-arm the deadline
   bool created = false;           // first time this name was seen
   std::int64_t push_count = 0;    // pushes ever received (the push history ring's cursor)
+  std::int64_t state_version = 0; // of the push_monitors snapshot read (see the top of this file)
+  std::string last_message;
+  bool replayed = false;          // pushes newer than the stored snapshot were applied to `state`
 };
 
 // Gives every declared monitor its permanent id (assigned the first time its name is seen)
@@ -54,8 +69,26 @@ std::vector<monitor_record> sync_monitors(connection& c,
 // Every monitor in the database (for the `monitors` command), enabled or not.
 std::vector<monitor_record> load_monitors(connection& c);
 
-// Saves a monitor's status and deadline fields (monitors + push_monitors).
-void save_state(connection& c, monitor_id id, const core::monitor_state& s);
+// A push monitor's state as the server holds it, to be saved: `version` must be larger than
+// that of any snapshot of this monitor taken before (a stale snapshot is not written).
+struct state_snapshot {
+  monitor_id id = 0;
+  std::int64_t version = 0;
+  std::int64_t push_count = 0;
+  std::string last_message;
+  core::monitor_state state;
+};
+
+// Saves a monitor's status (monitors) and, unless a newer snapshot is already stored, its push
+// fields (push_monitors).
+void save_state(connection& c, const state_snapshot& s);
+// Only the push fields (the periodic write-behind of monitors whose status did not change).
+void save_push_fields(connection& c, const state_snapshot& s);
+
+// Where the write-behind stands: every push_history row with an id <= this is reflected in
+// the push_monitors snapshots. history_end is the largest push_history id (0 when empty).
+void set_state_flushed_through(connection& c, std::int64_t history_id);
+std::int64_t history_end(connection& c);
 
 struct push_row {
   monitor_id id = 0;
@@ -70,18 +103,17 @@ struct push_row {
   std::optional<std::chrono::milliseconds> duration;
   std::string message;
   std::string payload;
-  core::monitor_state state;       // the monitor after the push
 };
 
-// Records one push: its history slot (status = success|failure|start|log), the monitor's new
-// state and push count.
+// Records one push: its push_history row (status = success|failure|start|log), appended. The
+// monitor's push fields follow in a snapshot (see the top of this file).
 void write_push(connection& c, const push_row& p);
 
 // A status change: a state_changes row, a check_results row, and (unless nullptr) the
 // monitor's state after it. `status_only`: only the status fields changed (a missed
 // deadline), so the push_monitors row is left as it is.
 void write_transition(connection& c, monitor_id id, const core::transition& t,
-                      const core::monitor_state* state_after, bool status_only = false);
+                      const state_snapshot* after, bool status_only = false);
 
 // The status fields alone (monitors.status, status_since, status_reason).
 void save_status(connection& c, monitor_id id, const core::monitor_state& s);
@@ -114,7 +146,8 @@ prune_step_result prune_step(connection& c, const retention& r, core::utc_time n
                              monitor_id from_monitor, int limit = 5000, int monitors_per_step = 200);
 
 // Deletes, among the push history rows with ids in (from_id, from_id + window], those that
-// are not among their monitor's newest `keep` pushes. Returns where to continue: sweeping the
+// are not among their monitor's newest `keep` pushes as of its stored snapshot (so a push not
+// yet written behind is never deleted: it may have to be replayed). Returns where to continue: sweeping the
 // table in windows keeps the push path an append (no index keyed on monitor to maintain).
 std::int64_t prune_push_history(connection& c, int keep, std::int64_t from_id, int window);
 

@@ -28,13 +28,13 @@ writer::writer(const std::filesystem::path& file, const connection_options& opti
 
 writer::~writer() { stop(); }
 
-void writer::submit(job apply, completion done, lane l) {
+void writer::submit(job apply, completion done, lane l, std::size_t weight) {
   {
     std::lock_guard lock(mutex_);
     if (l == lane::interactive)
-      queue_.push_back(entry{std::move(apply), std::move(done)});
+      queue_.push_back(entry{std::move(apply), std::move(done), weight});
     else
-      background_.push_back(entry{std::move(apply), std::move(done)});
+      background_.push_back(entry{std::move(apply), std::move(done), weight});
   }
   wake_.notify_one();
 }
@@ -70,7 +70,10 @@ void writer::run() {
                      [&] { return stopping_ || !queue_.empty() || !background_.empty(); });
       if (queue_.empty() && background_.empty() && stopping_) return;
       batch.swap(queue_);
-      const auto take = std::min(background_.size(), max_background_per_transaction);
+      std::size_t take = 0, weight = 0;
+      while (take < background_.size() && (take == 0 || weight + background_[take].weight <=
+                                                             max_background_per_transaction))
+        weight += background_[take++].weight;
       std::move(background_.begin(), background_.begin() + static_cast<long>(take),
                 std::back_inserter(batch));
       background_.erase(background_.begin(), background_.begin() + static_cast<long>(take));

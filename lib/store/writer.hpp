@@ -56,13 +56,16 @@ class writer {
 
   // Interactive jobs (pushes, health checks: someone waits for the answer) all go into the
   // next transaction; background jobs (state changes found by timers, checks, pruning, alert
-  // bookkeeping) at most max_background_per_transaction at a time, so a burst of them (an
-  // expiry storm) never holds a push for long. Jobs of one lane keep their order; a caller
-  // that needs order across lanes for one monitor must keep that monitor's jobs in one lane.
+  // bookkeeping, write-behind snapshots) only up to max_background_per_transaction of weight
+  // at a time, so a burst of them (an expiry storm) never holds a push for long. A job's
+  // weight is about how many rows it writes (a snapshot of 500 monitors weighs 500); a
+  // transaction takes at least one background job whatever its weight. Jobs of one lane keep
+  // their order; a caller that needs order across lanes for one monitor must keep that
+  // monitor's jobs in one lane.
   enum class lane { interactive, background };
   static constexpr std::size_t max_background_per_transaction = 1000;
 
-  void submit(job apply, completion done, lane l = lane::interactive);
+  void submit(job apply, completion done, lane l = lane::interactive, std::size_t weight = 1);
 
   // Commits everything queued, then stops both threads. Idempotent.
   void stop();
@@ -73,6 +76,7 @@ class writer {
   struct entry {
     job apply;
     completion done;
+    std::size_t weight = 1;
   };
   void run();
   void run_checkpoints();

@@ -396,7 +396,18 @@ class Server:
         rows = self.query(sql, params)
         return rows[0] if rows else None
 
+    def wait_written_behind(self, monitor_id: int, timeout: float = 3.0) -> None:
+        """push_monitors' push fields are written a moment after the push (push_history has
+        the push when it is answered): wait until they reflect every push in the history.
+        Returns quietly after `timeout` (a stopped server writes nothing more)."""
+        sql = ("SELECT coalesce((SELECT push_count FROM push_monitors WHERE monitor_id = ?1), 0) "
+               ">= coalesce((SELECT max(seq) FROM push_history WHERE monitor_id = ?1), 0)")
+        deadline = time.monotonic() + timeout
+        while not self.query_one(sql, (monitor_id,))[0] and time.monotonic() < deadline:
+            time.sleep(0.02)
+
     def monitor_row(self, monitor_id: int):
+        self.wait_written_behind(monitor_id)
         return self.query_one(
             "SELECT m.*, p.secret_key, p.last_push_at, p.next_expected_at, p.push_count "
             "FROM monitors m LEFT JOIN push_monitors p ON p.monitor_id = m.id WHERE m.id = ?",

@@ -7,7 +7,7 @@ import threading
 import time
 import unittest
 
-from harness import ServerTestCase, make_config, push_monitor, wait_until
+from harness import ServerTestCase, make_config, push_monitor, run_cli, wait_until
 
 THREADS = 8
 PUSHES_PER_THREAD = 200
@@ -113,6 +113,30 @@ class CrashDurabilityTest(ServerTestCase):
         lost = [m for m in acknowledged if m not in stored]
         self.assertEqual(lost, [], f"{len(lost)} acknowledged pushes are not in push_history")
         self.assertEqual(s.query_one("PRAGMA integrity_check")[0], "ok")
+
+    def test_pushes_not_yet_written_behind_are_replayed_after_kill_9(self):
+        # push_monitors is written a moment after the pushes; a kill -9 inside that moment must
+        # not lose what they did to the monitor (last push, deadline, count, message).
+        s = self.start_server(make_config([push_monitor("Nightly", "1h")]))
+        mid = s.monitor_id("Nightly")
+        bodies = [self.assertPushOk(s.push("Nightly", method="POST", body={"message": f"run {i}"}), mid)
+                  for i in range(1, 4)]
+        s.kill9()
+        listing = run_cli("monitors", "--config", s.config_path)
+        self.assertEqual(listing.returncode, 0, listing.stderr)
+        line = next(l for l in listing.stdout.splitlines() if "Nightly" in l)
+        self.assertIn(bodies[-1]["received_at"], line)
+        self.assertIn(bodies[-1]["next_expected_by"], line)
+
+        s.start()
+        row = s.monitor_row(mid)
+        self.assertEqual(row["push_count"], 3)
+        self.assertEqual(row["last_push_at"], bodies[-1]["received_at"])
+        self.assertEqual(row["next_expected_at"], bodies[-1]["next_expected_by"])
+        self.assertEqual(s.query_one("SELECT last_message FROM push_monitors WHERE monitor_id = ?",
+                                     (mid,))[0], "run 3")
+        self.assertPushOk(s.push("Nightly"), mid)
+        self.assertEqual([r["seq"] for r in s.push_history(mid)], [1, 2, 3, 4])
 
 
 if __name__ == "__main__":

@@ -80,9 +80,9 @@ TEST_CASE("state written with a push comes back after reopening") {
   row.received_at = out.received_at;
   row.method = "POST";
   row.message = "ok";
-  row.state = out.state;
   write_push(f.c, row);
-  write_transition(f.c, id, *out.change, &out.state);
+  const state_snapshot after{id, 1, 1, "ok", out.state};
+  write_transition(f.c, id, *out.change, &after);
 
   const auto loaded = load_monitors(f.c);
   REQUIRE(loaded.size() == 1);
@@ -109,6 +109,10 @@ TEST_CASE("the push history sweep keeps each monitor's newest N pushes, window b
   };
   for (int i = 1; i <= 12; ++i) push(ids[0].id, i);
   for (int i = 1; i <= 3; ++i) push(ids[1].id, i);
+  // The count per monitor comes from its written-behind snapshot: rows after it (not yet
+  // reflected there, so needed to replay them) are never swept.
+  save_push_fields(f.c, {ids[0].id, 1, 12, "", {}});
+  save_push_fields(f.c, {ids[1].id, 1, 3, "", {}});
   const auto a = std::to_string(ids[0].id);
   // A window covers ids (from, from + window]: two windows of 8 reach every row.
   auto cursor = prune_push_history(f.c, 5, 0, 8);
@@ -168,14 +172,105 @@ TEST_CASE("a status-only transition leaves the push_monitors row as it was") {
   s.status = core::monitor_status::up;
   s.last_push_at = at("2025-01-01T00:00:00Z");
   s.next_expected_at = at("2025-01-01T00:01:00Z");
-  save_state(f.c, id, s);
-  core::monitor_state down = s;
-  down.status = core::monitor_status::down;
-  down.next_expected_at = at("2030-01-01T00:00:00Z");  // would show if push_monitors were written
+  save_state(f.c, {id, 1, 1, "", s});
+  state_snapshot down{id, 2, 1, "", s};
+  down.state.status = core::monitor_status::down;
+  down.state.next_expected_at = at("2030-01-01T00:00:00Z");  // would show if push_monitors were written
   write_transition(f.c, id, {core::monitor_status::up, core::monitor_status::down, at("2025-01-01T00:01:00Z"), "late"},
                    &down, true);
   CHECK(f.c.query_int("SELECT count(*) FROM monitors WHERE status='down' AND status_reason IS NOT NULL") == 1);
   auto st = f.c.prepare("SELECT next_expected_at FROM push_monitors");
   REQUIRE(st.step());
   CHECK(st.text(0) == "2025-01-01T00:01:00Z");
+}
+
+TEST_CASE("a snapshot older than the stored one does not overwrite it") {
+  fixture f;
+  const auto id = sync_monitors(f.c, {decl("a", 60s)}, at("2025-01-01T00:00:00Z"))[0].id;
+  core::monitor_state newer;
+  newer.status = core::monitor_status::up;
+  newer.last_push_at = at("2025-01-01T00:05:00Z");
+  core::monitor_state older = newer;
+  older.last_push_at = at("2025-01-01T00:04:00Z");
+  save_push_fields(f.c, {id, 7, 12, "newer", newer});
+  save_push_fields(f.c, {id, 6, 11, "older", older});  // committed later, taken earlier
+  auto s = f.c.prepare("SELECT last_push_at, push_count, last_message, state_version FROM push_monitors");
+  REQUIRE(s.step());
+  CHECK(s.text(0) == "2025-01-01T00:05:00Z");
+  CHECK(s.int64(1) == 12);
+  CHECK(s.text(2) == "newer");
+  CHECK(s.int64(3) == 7);
+}
+
+TEST_CASE("pushes not yet written behind are replayed when the monitors are read") {
+  fixture f;
+  const auto id = sync_monitors(f.c, {decl("a", 1h)}, at("2025-01-01T00:00:00Z"))[0].id;
+  core::monitor_rules hourly;
+  hourly.expected_interval = 1h;
+  auto push = [&](int seq, const char* when, std::string message) {
+    push_row row;
+    row.id = id;
+    row.seq = seq;
+    row.received_at = at(when);
+    row.message = std::move(message);
+    write_push(f.c, row);
+  };
+  // Push 1 went UP and its snapshot was written; everything up to it is flushed.
+  push(1, "2025-01-01T10:00:00Z", "first");
+  auto first = core::on_push({}, hourly, {}, at("2025-01-01T10:00:00Z"));
+  save_state(f.c, {id, 1, 1, "first", first.state});
+  set_state_flushed_through(f.c, history_end(f.c));
+  // Pushes 2 and 3 were acknowledged, then the server died before writing them behind.
+  push(2, "2025-01-01T10:30:00Z", "second");
+  push(3, "2025-01-01T11:00:00Z", "third");
+
+  for (const auto& loaded : {load_monitors(f.c), sync_monitors(f.c, {decl("a", 1h)}, at("2025-01-02T00:00:00Z"))}) {
+    REQUIRE(loaded.size() == 1);
+    const auto& r = loaded[0];
+    CHECK(r.replayed);
+    CHECK(r.push_count == 3);
+    CHECK(r.last_message == "third");
+    CHECK(r.state.status == core::monitor_status::up);
+    CHECK(r.state.last_push_at == at("2025-01-01T11:00:00Z"));
+    CHECK(r.state.next_expected_at == at("2025-01-01T12:00:00Z"));
+  }
+
+  SECTION("a push already in the snapshot is not applied twice") {
+    save_push_fields(f.c, {id, 2, 3, "third", load_monitors(f.c)[0].state});
+    const auto r = load_monitors(f.c)[0];
+    CHECK_FALSE(r.replayed);
+    CHECK(r.push_count == 3);
+  }
+  SECTION("nothing is replayed once the write-behind has caught up") {
+    set_state_flushed_through(f.c, history_end(f.c));
+    const auto r = load_monitors(f.c)[0];
+    CHECK_FALSE(r.replayed);
+    CHECK(r.push_count == 1);
+  }
+}
+
+TEST_CASE("replay keeps the stored status: a status change is written when it happens") {
+  fixture f;
+  const auto id = sync_monitors(f.c, {decl("a", 1h)}, at("2025-01-01T00:00:00Z"))[0].id;
+  core::monitor_rules hourly;
+  hourly.expected_interval = 1h;
+  auto up = core::on_push({}, hourly, {}, at("2025-01-01T10:00:00Z"));
+  save_state(f.c, {id, 1, 1, "", up.state});
+  set_state_flushed_through(f.c, history_end(f.c));
+  // Push 2 (no change), then its deadline passed: the DOWN was written (status only).
+  push_row row;
+  row.id = id;
+  row.seq = 2;
+  row.received_at = at("2025-01-01T10:30:00Z");
+  write_push(f.c, row);
+  state_snapshot down{id, 0, 2, "", up.state};
+  down.state.status = core::monitor_status::down;
+  down.state.reason = "late";
+  write_transition(f.c, id, {core::monitor_status::up, core::monitor_status::down, at("2025-01-01T11:30:00Z"), "late"},
+                   &down, true);
+  const auto r = load_monitors(f.c)[0];
+  CHECK(r.push_count == 2);
+  CHECK(r.state.status == core::monitor_status::down);
+  CHECK(r.state.reason == "late");
+  CHECK(r.state.last_push_at == at("2025-01-01T10:30:00Z"));
 }
