@@ -1,9 +1,10 @@
 // The configuration schema: which keys exist where, their defaults and limits, and the rules
 // that span several places (unique monitor names, channel references, expected_interval
-// resolution). The walking and typed reading of YAML is in detail/reader, and the fields of
-// each notification channel type are in core/channel_schema (shared with the renderers); this
-// file only says what a valid config is. Loading never stops at the first problem: every error is collected
-// and reported in file order, and a config is returned only when there are none.
+// resolution). Parsing YAML into a compact tree is in detail/tree, walking it and reading
+// typed values in detail/reader, and the fields of each notification channel type are in
+// core/channel_schema (shared with the renderers); this file only says what a valid config is.
+// Loading never stops at the first problem: every error is collected and reported in file
+// order, and a config is returned only when there are none.
 #include "config/config.hpp"
 
 #include <fmt/format.h>
@@ -17,6 +18,7 @@
 #include <memory>
 #include <set>
 #include <system_error>
+#include <variant>
 
 #include "config/detail/reader.hpp"
 #include "core/channel_schema.hpp"
@@ -77,9 +79,9 @@ class parser {
   }
 
   void root(const entry& e) {
-    if (!e.empty() && !e.node.IsMap()) {
+    if (!e.empty() && !e.is_mapping()) {
       r_.error(e, fmt::format("the top level must be a mapping with keys such as {}; got {}",
-                              fmt::join(root_keys, ", "), e.node.IsSequence() ? "a list" : "text"));
+                              fmt::join(root_keys, ", "), e.is_list() ? "a list" : "text"));
       return;
     }
     const std::vector<entry> fields = r_.mapping(e, root_keys);
@@ -176,12 +178,12 @@ class parser {
         r_.error(f.key_mark, e.path, "a channel name must not be empty");
         continue;
       }
-      if (!f.node.IsMap()) {
+      if (!f.is_mapping()) {
         r_.error(
             f, fmt::format("must be a mapping with a type, e.g. {{type: email, to: ops@example.com}}; got {}",
-                           f.empty()             ? "nothing"
-                           : f.node.IsSequence() ? "a list"
-                                                 : "text"));
+                           f.empty()     ? "nothing"
+                           : f.is_list() ? "a list"
+                                         : "text"));
         continue;
       }
       const std::vector<entry> fields = r_.mapping(f, {});
@@ -257,7 +259,7 @@ class parser {
     using core::field_kind;
     if (spec.kind == field_kind::header_map) return header_map(field);
     if ((spec.kind == field_kind::address_list || spec.kind == field_kind::text_list) &&
-        field.node.IsSequence()) {
+        field.is_list()) {
       std::vector<std::string> items;
       bool ok = true;
       for (const entry& item : r_.list(field, "[a, b]")) {
@@ -294,11 +296,11 @@ class parser {
   // A YAML mapping of header name -> value, as "Name: value" lines joined with "\n".
   std::optional<std::string> header_map(const entry& field) {
     if (field.empty()) return std::string();
-    if (!field.node.IsMap()) {
+    if (!field.is_mapping()) {
       r_.error(field,
                fmt::format("must be a mapping of header names to values, e.g. {{Authorization: \"Bearer "
                            "${{HOOK_TOKEN}}\"}}; got {}",
-                           field.node.IsSequence() ? "a list" : "text"));
+                           field.is_list() ? "a list" : "text"));
       return std::nullopt;
     }
     std::vector<std::string> lines;
@@ -320,7 +322,11 @@ class parser {
 
   void monitors(const entry& e) {
     std::map<std::string, int, std::less<>> first_line;  // name -> line of its entry
-    for (const entry& item : r_.list(e, "[{name: Nightly backup, type: push, interval: 24h}]")) {
+    const detail::list_items items = r_.list(e, "[{name: Nightly backup, type: push, interval: 24h}]");
+    // Growing by doubling would hold the old and the new array at once: with 100,000 monitors
+    // that is tens of megabytes for a moment at startup.
+    c_.monitors.reserve(items.size());
+    for (const entry& item : items) {
       monitor_settings m;
       m.line = item.line();
       std::optional<std::chrono::seconds> expected;
@@ -390,7 +396,7 @@ class parser {
         }
       }
       // An item that is not a mapping was reported as such; "name is required" would be noise.
-      if (!has_name && (item.empty() || item.node.IsMap())) {
+      if (!has_name && (item.empty() || item.is_mapping())) {
         r_.error(item.mark, join(item.path, "name"), "is required");
       }
       m.expected_interval = expected ? *expected : m.interval.count() != 0 ? m.interval : c_.default_interval;
@@ -489,33 +495,48 @@ env_lookup process_environment() {
   };
 }
 
-load_result load_string(std::string_view yaml, const std::filesystem::path& file, const env_lookup& env) {
-  const std::string file_name = file.string();
-  std::vector<YAML::Node> documents;
-  try {
-    documents = YAML::LoadAll(std::string(yaml));
-  } catch (const YAML::Exception& e) {
-    if (e.mark.is_null()) return {std::nullopt, {fmt::format("{}: YAML syntax error: {}", file_name, e.msg)}};
-    return {std::nullopt,
-            {fmt::format("{}:{}:{}: YAML syntax error: {}", file_name, e.mark.line + 1, e.mark.column + 1,
-                         e.msg)}};
-  }
+namespace {
 
-  reader r(file_name, env);
+// The tree of `yaml`, or the result that says why there is none.
+std::variant<detail::tree, load_result> parse_yaml(std::string_view yaml, const std::string& file_name) {
+  auto refused = [](std::string message) { return load_result{std::nullopt, {std::move(message)}}; };
+  if (yaml.size() >= detail::tree::max_input) {
+    return refused(fmt::format("{}: too large for a config file (1 GiB or more)", file_name));
+  }
+  auto parsed = detail::tree::parse(yaml);
+  if (auto* doc = std::get_if<detail::tree>(&parsed)) return std::move(*doc);
+  const auto& e = std::get<detail::syntax_error>(parsed);
+  if (e.at.is_null()) return refused(fmt::format("{}: YAML syntax error: {}", file_name, e.message));
+  return refused(
+      fmt::format("{}:{}:{}: YAML syntax error: {}", file_name, e.at.line + 1, e.at.column + 1, e.message));
+}
+
+// Checks the parsed file against the schema; the YAML text is no longer needed.
+load_result check(const detail::tree& doc, const std::string& file_name, const std::filesystem::path& file,
+                  const env_lookup& env) {
+  const std::vector<detail::node_id>& documents = doc.documents();
+  reader r(file_name, env, doc);
   config c;
   c.file = absolute_normal(file);
   parser p(r, c, c.file.parent_path());
-  if (!documents.empty()) {
-    const YAML::Node& root = documents.front();
-    p.root({"", root, root.Mark().is_null() ? YAML::Mark() : root.Mark(), "", root.Mark()});
-  }
+  if (!documents.empty()) p.root(r.root(documents.front()));
   for (std::size_t i = 1; i < documents.size(); ++i) {
-    if (documents[i].IsNull()) continue;  // a trailing "---" with nothing after it
-    r.error(documents[i].Mark(), "", "only one YAML document is allowed (found another \"---\")");
+    // A trailing "---" with nothing after it is harmless.
+    if (doc.kind(documents[i]) == detail::node_kind::null) continue;
+    r.error(doc.at(documents[i]), "", "only one YAML document is allowed (found another \"---\")");
   }
 
   if (r.has_errors()) return {std::nullopt, r.errors()};
   return {std::move(c), {}};
+}
+
+}  // namespace
+
+load_result load_string(std::string_view yaml, const std::filesystem::path& file, const env_lookup& env) {
+  const std::string file_name = file.string();
+  auto parsed = parse_yaml(yaml, file_name);
+  if (auto* failed = std::get_if<load_result>(&parsed)) return std::move(*failed);
+  return check(std::get<detail::tree>(parsed), file_name, file, env);
 }
 
 load_result load_file(const std::filesystem::path& file, const env_lookup& env) {
@@ -527,11 +548,25 @@ load_result load_file(const std::filesystem::path& file, const env_lookup& env) 
   std::unique_ptr<std::FILE, int (*)(std::FILE*)> f(std::fopen(file.c_str(), "rb"), &std::fclose);
   if (!f) return cannot_read(errno);
   std::string contents;
+  // Read into one allocation of the right size rather than growing by doubling (a large
+  // config would briefly need twice its size). Not a regular file, or one load_string will
+  // refuse as too large: grow as it comes.
+  std::error_code size_error;
+  const std::uintmax_t size = std::filesystem::file_size(file, size_error);
+  if (!size_error && size < detail::tree::max_input)
+    contents.reserve(static_cast<std::size_t>(size));
   char buffer[64 * 1024];
   std::size_t n = 0;
   while ((n = std::fread(buffer, 1, sizeof buffer, f.get())) > 0) contents.append(buffer, n);
   if (std::ferror(f.get())) return cannot_read(errno);
-  return load_string(contents, file, env);
+  f.reset();
+  const std::string file_name = file.string();
+  auto parsed = parse_yaml(contents, file_name);
+  if (auto* failed = std::get_if<load_result>(&parsed)) return std::move(*failed);
+  // The tree holds all it needs (scalars are copied into it): free the text before the
+  // settings are built, so the two are not both held at the peak.
+  std::string().swap(contents);
+  return check(std::get<detail::tree>(parsed), file_name, file, env);
 }
 
 }  // namespace uptime::config

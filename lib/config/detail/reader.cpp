@@ -1,4 +1,4 @@
-// Typed, error-collecting readers over a yaml-cpp tree (see reader.hpp). Scalars are read as
+// Typed, error-collecting readers over a parsed YAML tree (see reader.hpp). Scalars are read as
 // text and converted here rather than with yaml-cpp's as<T>(), so that ${VAR} substitution
 // happens before conversion ("port: ${PORT}") and every message can quote what the user wrote.
 #include "config/detail/reader.hpp"
@@ -15,13 +15,6 @@
 
 namespace uptime::config::detail {
 namespace {
-
-std::string describe(const YAML::Node& n) {
-  if (!n.IsDefined() || n.IsNull()) return "nothing";
-  if (n.IsMap()) return "a mapping";
-  if (n.IsSequence()) return "a list";
-  return fmt::format("\"{}\"", n.Scalar());
-}
 
 bool valid_variable_name(std::string_view name) {
   if (name.empty()) return false;
@@ -89,9 +82,26 @@ std::string ascii_lower(std::string_view s) {
   return out;
 }
 
-reader::reader(std::string file_name, const env_lookup& env) : file_name_(std::move(file_name)), env_(env) {}
+reader::reader(std::string file_name, const env_lookup& env, const tree& doc)
+    : file_name_(std::move(file_name)), env_(env), doc_(doc) {}
 
-void reader::error(const YAML::Mark& at, std::string_view path, std::string_view message) {
+entry reader::root(node_id n) const { return {"", n, doc_.kind(n), doc_.at(n), "", doc_.at(n)}; }
+
+std::string reader::describe(node_id n) const {
+  switch (doc_.kind(n)) {
+    case node_kind::null:
+      return "nothing";
+    case node_kind::mapping:
+      return "a mapping";
+    case node_kind::list:
+      return "a list";
+    case node_kind::scalar:
+      break;
+  }
+  return fmt::format("\"{}\"", doc_.text(n));
+}
+
+void reader::error(const position& at, std::string_view path, std::string_view message) {
   std::string where = file_name_;
   if (!at.is_null()) where += fmt::format(":{}:{}", at.line + 1, at.column + 1);
   std::string text =
@@ -113,51 +123,62 @@ std::vector<std::string> reader::errors() const {
 std::vector<entry> reader::mapping(const entry& e, std::span<const std::string_view> allowed) {
   std::vector<entry> out;
   if (e.empty()) return out;
-  if (!e.node.IsMap()) {
+  if (!e.is_mapping()) {
     error(e, fmt::format("must be a mapping (key: value lines), got {}", describe(e.node)));
     return out;
   }
-  std::map<std::string, int, std::less<>> first_line;
-  for (auto it = e.node.begin(); it != e.node.end(); ++it) {
-    const YAML::Node key_node = it->first;
-    const YAML::Node value = it->second;
-    if (!key_node.IsScalar()) {
-      error(key_node.Mark().is_null() ? e.mark : key_node.Mark(), e.path,
+  const std::size_t pairs = doc_.size(e.node);
+  out.reserve(pairs);
+  std::map<std::string_view, int, std::less<>> first_line;
+  for (std::size_t i = 0; i < pairs; ++i) {
+    const node_id key_node = doc_.key(e.node, i);
+    const node_id value = doc_.value(e.node, i);
+    const position key_mark = doc_.at(key_node);
+    if (doc_.kind(key_node) != node_kind::scalar) {
+      error(key_mark.is_null() ? e.mark : key_mark, e.path,
             fmt::format("keys must be text, got {}", describe(key_node)));
       continue;
     }
-    const std::string& key = key_node.Scalar();
+    const std::string_view key = doc_.text(key_node);
     std::string path = join(e.path, key);
     if (!allowed.empty() && std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
-      error(key_node.Mark(), path, unknown_key_message(key, allowed));
+      error(key_mark, path, unknown_key_message(key, allowed));
       continue;
     }
-    if (auto [first, inserted] = first_line.emplace(key, key_node.Mark().line + 1); !inserted) {
-      error(key_node.Mark(), path, fmt::format("duplicate key (first on line {})", first->second));
+    if (auto [first, inserted] = first_line.emplace(key, key_mark.line + 1); !inserted) {
+      error(key_mark, path, fmt::format("duplicate key (first on line {})", first->second));
       continue;
     }
-    const bool value_empty = !value.IsDefined() || value.IsNull() || value.Mark().is_null();
+    const node_kind kind = doc_.kind(value);
+    const position value_mark = doc_.at(value);
+    const bool value_empty = kind == node_kind::null || value_mark.is_null();
     out.push_back(
-        {key, value, value_empty ? key_node.Mark() : value.Mark(), std::move(path), key_node.Mark()});
+        {std::string(key), value, kind, value_empty ? key_mark : value_mark, std::move(path), key_mark});
   }
   return out;
 }
 
-std::vector<entry> reader::list(const entry& e, std::string_view example) {
-  std::vector<entry> out;
+list_items reader::list(const entry& e, std::string_view example) {
+  list_items out;
   if (e.empty()) return out;
-  if (!e.node.IsSequence()) {
+  if (!e.is_list()) {
     error(e, fmt::format("must be a list, e.g. {}, got {}", example, describe(e.node)));
     return out;
   }
-  std::size_t i = 0;
-  for (auto it = e.node.begin(); it != e.node.end(); ++it, ++i) {
-    const YAML::Node item = *it;
-    const bool item_empty = !item.IsDefined() || item.IsNull() || item.Mark().is_null();
-    const YAML::Mark mark = item_empty ? e.mark : item.Mark();
-    out.push_back({"", item, mark, index(e.path, i), mark});
-  }
+  out.doc_ = &doc_;
+  out.list_ = e.node;
+  out.mark_ = e.mark;
+  out.path_ = e.path;
+  out.size_ = doc_.size(e.node);
   return out;
+}
+
+entry list_items::at(std::size_t i) const {
+  const node_id item = doc_->item(list_, i);
+  const node_kind kind = doc_->kind(item);
+  const bool item_empty = kind == node_kind::null || doc_->at(item).is_null();
+  const position mark = item_empty ? mark_ : doc_->at(item);
+  return {"", item, kind, mark, index(path_, i), mark};
 }
 
 std::optional<std::string> reader::substitute(const entry& e, std::string_view raw) {
@@ -197,12 +218,12 @@ std::optional<std::string> reader::substitute(const entry& e, std::string_view r
 }
 
 std::optional<std::string> reader::scalar(const entry& e, std::string_view what) {
-  if (e.node.IsMap() || e.node.IsSequence()) {
+  if (e.is_mapping() || e.is_list()) {
     error(e, fmt::format("must be {}, got {}", what, describe(e.node)));
     return std::nullopt;
   }
   if (e.empty()) return std::string{};
-  return substitute(e, e.node.Scalar());
+  return substitute(e, doc_.text(e.node));
 }
 
 std::optional<std::string> reader::text(const entry& e, bool required) {

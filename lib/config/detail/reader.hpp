@@ -1,11 +1,9 @@
-// Walking a yaml-cpp tree while collecting every problem instead of stopping at the first:
-// typed readers for scalars (text with ${VAR} substitution, whole numbers, booleans,
-// durations, sizes), mappings checked against their allowed keys, and lists. Each error is
+// Walking the parsed YAML tree (tree.hpp) while collecting every problem instead of stopping
+// at the first: typed readers for scalars (text with ${VAR} substitution, whole numbers,
+// booleans, durations, sizes), mappings checked against their allowed keys, and lists. Each error is
 // kept with its position and rendered as "<file>:<line>:<col>: <path>: <message>". Internal to
 // config/; the schema itself (which keys exist, their defaults and limits) is in config.cpp.
 #pragma once
-
-#include <yaml-cpp/yaml.h>
 
 #include <chrono>
 #include <cstdint>
@@ -16,29 +14,72 @@
 #include <vector>
 
 #include "config/config.hpp"
+#include "config/detail/tree.hpp"
 
 namespace uptime::config::detail {
 
 // One value in the tree and where to point at it. `mark` is the value's position, or its key's
-// when the value is empty (yaml-cpp puts the mark of an empty value on the next token).
+// when the value is empty (yaml-cpp puts the mark of an empty value on the next token). An
+// alias's value is the anchored node, so its mark is the anchor's, as with YAML::Node.
 struct entry {
-  std::string key;  // "" for list items and the root
-  YAML::Node node;
-  YAML::Mark mark;
-  std::string path;     // e.g. "monitors[2].config.expected_interval"; "" for the root
-  YAML::Mark key_mark;  // the key's position; for list items and the root, the value's
+  std::string key;         // "" for list items and the root
+  node_id node = no_node;  // in the reader's tree
+  node_kind kind = node_kind::null;
+  position mark;
+  std::string path;   // e.g. "monitors[2].config.expected_interval"; "" for the root
+  position key_mark;  // the key's position; for list items and the root, the value's
 
   int line() const { return mark.line + 1; }  // 1-based
-  bool empty() const { return !node.IsDefined() || node.IsNull(); }
+  // Written as nothing, ~ or a plain null (a quoted "" or "null" is text).
+  bool empty() const { return kind == node_kind::null; }
+  bool is_mapping() const { return kind == node_kind::mapping; }
+  bool is_list() const { return kind == node_kind::list; }
 };
 
-// Not thread-safe; one reader per load.
+// The items of a list as entries, each made when it is reached rather than all at once: a
+// list may hold 100,000 monitors. Refers to the tree: valid while the tree is.
+class list_items {
+ public:
+  class iterator {
+   public:
+    entry operator*() const { return items_->at(i_); }
+    iterator& operator++() {
+      ++i_;
+      return *this;
+    }
+    bool operator==(const iterator&) const = default;
+
+   private:
+    friend class list_items;
+    iterator(const list_items* items, std::size_t i) : items_(items), i_(i) {}
+    const list_items* items_;
+    std::size_t i_;
+  };
+
+  std::size_t size() const { return size_; }
+  iterator begin() const { return {this, 0}; }
+  iterator end() const { return {this, size_}; }
+  entry at(std::size_t i) const;
+
+ private:
+  friend class reader;
+  const tree* doc_ = nullptr;
+  node_id list_ = no_node;
+  position mark_;  // the list's: an empty item is pointed at there
+  std::string path_;
+  std::size_t size_ = 0;
+};
+
+// Not thread-safe; one reader per load. `doc` must outlive it.
 class reader {
  public:
-  reader(std::string file_name, const env_lookup& env);
+  reader(std::string file_name, const env_lookup& env, const tree& doc);
 
-  // Records an error at `at` (yaml-cpp marks are 0-based; messages are 1-based).
-  void error(const YAML::Mark& at, std::string_view path, std::string_view message);
+  // The entry for a document's root (see tree::documents()).
+  entry root(node_id n) const;
+
+  // Records an error at `at` (positions are 0-based; messages are 1-based).
+  void error(const position& at, std::string_view path, std::string_view message);
   void error(const entry& at, std::string_view message) { error(at.mark, at.path, message); }
 
   // Every error so far, in file order (by position; same position: in the order recorded).
@@ -52,7 +93,7 @@ class reader {
 
   // The items of a list, in order. An empty value is an empty list; anything else is reported
   // with `example` as a hint ("must be a list, e.g. [down, up]").
-  std::vector<entry> list(const entry& e, std::string_view example);
+  list_items list(const entry& e, std::string_view example);
 
   // Typed scalars: nullopt after reporting why. All of them substitute ${VAR} first.
   // text(): an empty value is "" unless `required`.
@@ -78,8 +119,12 @@ class reader {
     std::string text;
   };
 
+  // What a value is, for messages: "nothing", "a mapping", "a list" or the quoted text.
+  std::string describe(node_id n) const;
+
   std::string file_name_;
   const env_lookup& env_;
+  const tree& doc_;
   std::vector<located> errors_;
 };
 
