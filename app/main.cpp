@@ -5,6 +5,7 @@
 
 #include <iostream>
 
+#include "buffered_log.hpp"
 #include "commands.hpp"
 
 int main(int argc, char** argv) {
@@ -38,8 +39,10 @@ int main(int argc, char** argv) {
 
   CLI11_PARSE(app, argc, argv);
 
+  const std::string log_pattern = "%Y-%m-%dT%H:%M:%S.%e%z %^%l%$ %v";
   spdlog::set_level(spdlog::level::from_str(log_level));
-  spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e%z %^%l%$ %v");
+  spdlog::set_pattern(log_pattern);
+  if (*serve) uptime::app::buffer_log_unless_terminal(log_pattern);
 
   if (*serve) return uptime::app::serve_command(serve_config);
   if (*check) return uptime::app::check_config_command(check_config, std::cout, std::cerr);

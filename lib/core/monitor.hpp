@@ -8,6 +8,7 @@
 #pragma once
 
 #include <chrono>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -27,13 +28,19 @@ std::optional<monitor_status> parse_status(std::string_view text);
 struct monitor_rules {
   seconds expected_interval{60};
   seconds grace_period{0};
-  // Instead of expected_interval: the job runs at these wall-clock times in `zone`.
-  std::optional<cron_schedule> schedule;
+  // Instead of expected_interval: the job runs at these wall-clock times in `zone`. Held by
+  // pointer: most monitors have none, and 100,000 rules should not each carry room for one.
+  std::shared_ptr<const cron_schedule> schedule;
   const date::time_zone* zone = nullptr;  // required with a schedule; zones live forever
   seconds max_runtime{0};       // a started run must finish within this; 0 = grace_period (0: no limit)
   seconds min_runtime{0};       // a finished run shorter than this is a failure; 0 = no minimum
   int failures_before_down = 1; // failures in a row before DOWN
-  friend bool operator==(const monitor_rules&, const monitor_rules&) = default;
+  friend bool operator==(const monitor_rules& a, const monitor_rules& b) {
+    const bool same_schedule = a.schedule && b.schedule ? *a.schedule == *b.schedule : a.schedule == b.schedule;
+    return same_schedule && a.expected_interval == b.expected_interval &&
+           a.grace_period == b.grace_period && a.zone == b.zone && a.max_runtime == b.max_runtime &&
+           a.min_runtime == b.min_runtime && a.failures_before_down == b.failures_before_down;
+  }
 };
 
 // A run announced by a `start` signal and not finished yet.

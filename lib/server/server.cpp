@@ -71,8 +71,9 @@ struct monitor_entry {
   bool alert_on_up = true;
   std::chrono::seconds remind_every{0};
   std::optional<core::utc_time> last_reminder;  // the reminder instant already sent
-  // Waits for the deadline while UP, for the next reminder while DOWN.
-  net::steady_timer deadline_timer;
+  // Waits for the deadline while UP, for the next reminder while DOWN. Bound to the
+  // io_context's own executor type: any_io_executor would add 40 bytes to each of 100,000.
+  net::basic_waitable_timer<steady, net::wait_traits<steady>, net::io_context::executor_type> deadline_timer;
   bool timer_armed = false;
   std::chrono::steady_clock::time_point timer_fires_at;
   std::uint64_t timer_generation = 0;  // a wait whose generation is stale is ignored
@@ -99,7 +100,7 @@ store::monitor_declaration declare(const config::monitor_settings& m) {
   d.enabled = m.enabled;
   d.rules.expected_interval = m.expected_interval;
   d.rules.grace_period = m.grace_period;
-  d.rules.schedule = m.schedule;
+  if (m.schedule) d.rules.schedule = std::make_shared<const core::cron_schedule>(*m.schedule);
   d.rules.zone = m.zone;
   d.rules.max_runtime = m.max_runtime;
   d.rules.min_runtime = m.min_runtime;
@@ -354,8 +355,9 @@ class service final : public http_api::api {
     forget_declarations();
     listener_->start();
     // Loading the config and the database freed a lot (yaml-cpp's tree is large); glibc keeps
-    // freed memory unless asked, and a long-running service should not hold it.
-    malloc_trim(0);
+    // freed memory unless asked, and a long-running service should not hold it. Posted: the
+    // sync result this handler was given is freed only when it returns.
+    net::post(io_, [] { malloc_trim(0); });
     const auto at = listener_->local_endpoint();
     spdlog::info("Listening on http://{}:{}", at.address().to_string(), at.port());
   }
@@ -407,8 +409,10 @@ class service final : public http_api::api {
   // Once every monitor has taken its settings, the declarations are not needed until the next
   // reload brings new ones: at 100,000 monitors they are tens of megabytes.
   void forget_declarations() {
-    settings_by_name_ = {};
-    cfg_.monitors = {};
+    // Swapped with empty ones: `x = {}` would pick operator=(initializer_list), which clears
+    // but keeps the memory.
+    decltype(settings_by_name_)().swap(settings_by_name_);
+    decltype(cfg_.monitors)().swap(cfg_.monitors);
   }
 
   // Called whenever cfg_ is replaced: a lookup per monitor must not scan every monitor.
@@ -517,7 +521,7 @@ class service final : public http_api::api {
     spdlog::info("Configuration reloaded: {} push monitors ({} added, {} re-timed, {} removed)",
                  monitors_.size(), added, changed, removed);
     forget_declarations();
-    malloc_trim(0);
+    net::post(io_, [] { malloc_trim(0); });  // after the reload's records are freed
   }
 
   // Runs on the writer thread: a key may have been changed with sqlite3.

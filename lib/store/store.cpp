@@ -233,7 +233,7 @@ std::vector<monitor_record> load_monitors(connection& c) {
       auto parsed = core::parse_cron(std::string_view(key).substr(0, space));
       const auto* zone = core::find_zone(std::string_view(key).substr(space + 1));
       if (auto* schedule = std::get_if<core::cron_schedule>(&parsed); schedule && zone) {
-        out.back().rules.schedule = std::move(*schedule);
+        out.back().rules.schedule = std::make_shared<const core::cron_schedule>(std::move(*schedule));
         out.back().rules.zone = zone;
       }
     }

@@ -159,7 +159,7 @@ TEST_CASE("a scheduled monitor's deadline is the next scheduled time after the l
   const auto* berlin = find_zone("Europe/Berlin");
   REQUIRE(berlin);
   monitor_rules r;
-  r.schedule = std::get<cron_schedule>(parse_cron("0 2 * * *"));
+  r.schedule = std::make_shared<const cron_schedule>(std::get<cron_schedule>(parse_cron("0 2 * * *")));
   r.zone = berlin;
   r.grace_period = 30min;
   // 02:00 Berlin in winter is 01:00Z.

@@ -132,7 +132,8 @@ class CrashDurabilityTest(ServerTestCase):
         row = s.monitor_row(mid)
         self.assertEqual(row["push_count"], 3)
         self.assertEqual(row["last_push_at"], bodies[-1]["received_at"])
-        self.assertEqual(row["next_expected_at"], bodies[-1]["next_expected_by"])
+        # (moved later by the time the server was down: that time does not count against the job)
+        self.assertGreaterEqual(row["next_expected_at"], bodies[-1]["next_expected_by"])
         self.assertEqual(s.query_one("SELECT last_message FROM push_monitors WHERE monitor_id = ?",
                                      (mid,))[0], "run 3")
         self.assertPushOk(s.push("Nightly"), mid)
