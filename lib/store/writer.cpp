@@ -63,6 +63,7 @@ void writer::run() {
   using clock = std::chrono::steady_clock;
   auto last_version_check = clock::now();
   std::vector<entry> batch;
+  std::size_t interactive = 0;  // the first `interactive` jobs of batch
   for (;;) {
     {
       std::unique_lock lock(mutex_);
@@ -70,6 +71,7 @@ void writer::run() {
                      [&] { return stopping_ || !queue_.empty() || !background_.empty(); });
       if (queue_.empty() && background_.empty() && stopping_) return;
       batch.swap(queue_);
+      interactive = batch.size();
       std::size_t take = 0, weight = 0;
       while (take < background_.size() && (take == 0 || weight + background_[take].weight <=
                                                              max_background_per_transaction))
@@ -81,9 +83,24 @@ void writer::run() {
     if (!batch.empty()) {
       bool ok = true;
       try {
+        // Background work is time-boxed: a push waiting behind this transaction (or in it)
+        // waits for at most about this much of it. Whatever is left goes back to the front
+        // of its lane for the next transaction; at least one background job always runs.
+        const auto started = clock::now();
+        const auto budget = interactive > 0 ? background_budget_with_pushes : background_budget_alone;
         transaction tx(*conn_);
-        for (auto& e : batch) e.apply(*conn_);
+        std::size_t applied = 0;
+        for (; applied < batch.size(); ++applied) {
+          if (applied > interactive && clock::now() - started >= budget) break;
+          batch[applied].apply(*conn_);
+        }
         tx.commit();
+        if (applied < batch.size()) {
+          std::lock_guard lock(mutex_);
+          background_.insert(background_.begin(), std::make_move_iterator(batch.begin() + static_cast<long>(applied)),
+                             std::make_move_iterator(batch.end()));
+          batch.resize(applied);
+        }
       } catch (const std::exception& e) {
         ok = false;
         spdlog::error("Database write failed ({} queued changes not saved): {}", batch.size(),

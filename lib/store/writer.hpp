@@ -10,6 +10,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <deque>
 #include <cstdint>
@@ -64,6 +65,10 @@ class writer {
   // monitor's jobs in one lane.
   enum class lane { interactive, background };
   static constexpr std::size_t max_background_per_transaction = 1000;
+  // ... and only as much of that as fits in this long (from the transaction's start), when
+  // pushes are in the transaction, or when it has only background work.
+  static constexpr std::chrono::milliseconds background_budget_with_pushes{2};
+  static constexpr std::chrono::milliseconds background_budget_alone{10};
 
   void submit(job apply, completion done, lane l = lane::interactive, std::size_t weight = 1);
 
