@@ -7,6 +7,7 @@
 
 #include <malloc.h>
 
+#include <algorithm>
 #include <charconv>
 #include <deque>
 #include <optional>
@@ -43,12 +44,13 @@ constexpr auto check_tick = std::chrono::seconds(1);
 constexpr auto sweep_tick = std::chrono::milliseconds(100);
 constexpr int expired_slice = 500;  // deadlines evaluated per turn of the io loop
 constexpr int prune_every_ticks = 100;       // checks, state changes, outbox: every 10 s
-constexpr int history_sweep_window = 10000;  // push_history ids looked at per tick: 100,000/s
+constexpr int history_sweep_window = 2000;   // push_history ids looked at per job ...
+constexpr int history_sweep_jobs = 5;        // ... and jobs per tick: 100,000 ids/s
 constexpr auto retry_delay = std::chrono::seconds(1);
 // Push state is written behind (store.hpp): monitors pushed since the last round get one
 // snapshot each, this often, in chunks the writer spreads over its transactions.
 constexpr auto state_flush_period = std::chrono::milliseconds(200);
-constexpr std::size_t state_flush_chunk = 500;
+constexpr std::size_t state_flush_chunk = 100;  // a few milliseconds of writes at most
 
 // Everything the io thread knows about one enabled push monitor.
 struct monitor_entry {
@@ -354,12 +356,13 @@ class service final : public http_api::api {
     schedule_state_flush();
     forget_declarations();
     listener_->start();
-    // Loading the config and the database freed a lot (yaml-cpp's tree is large); glibc keeps
+    // Loading the config and the database freed a lot (the config tree, the sync); glibc keeps
     // freed memory unless asked, and a long-running service should not hold it. Posted: the
     // sync result this handler was given is freed only when it returns.
     net::post(io_, [] { malloc_trim(0); });
     const auto at = listener_->local_endpoint();
     spdlog::info("Listening on http://{}:{}", at.address().to_string(), at.port());
+    spdlog::default_logger()->flush();  // whoever waits for this line should not wait for more
   }
 
   monitor_entry& add_monitor(const store::monitor_record& r) {
@@ -576,6 +579,7 @@ class service final : public http_api::api {
     // Handled in slices: when many deadlines fall in the same second (an expiry storm), pushes
     // are still read and answered between the slices.
     expired_.push_back(id);
+    expired_sorted_ = false;
     if (!draining_expired_) {
       draining_expired_ = true;
       net::post(io_, [this] { drain_expired(); });
@@ -584,6 +588,13 @@ class service final : public http_api::api {
 
   void drain_expired() {
     const auto now = wall_.now();
+    // In id order: the state changes of a storm then go to the database in id order too, so
+    // each transaction's rows share index and table pages instead of dirtying one page per
+    // monitor all over the file (which made the WAL grow faster than checkpoints could copy).
+    if (!expired_sorted_) {
+      std::sort(expired_.begin(), expired_.end());
+      expired_sorted_ = true;
+    }
     for (int n = 0; n < expired_slice && !expired_.empty(); ++n) {
       const auto id = expired_.front();
       expired_.pop_front();
@@ -938,33 +949,37 @@ class service final : public http_api::api {
 
   // The push history sweep goes on ten times a second in small windows: rows are appended by
   // every push and it must keep pace, but one large delete would hold up the pushes committed
-  // with it. Checks, state changes and the outbox are pruned by age and count every 10 s.
+  // with it. Each tick is several jobs of one window each, so the writer's time box can put
+  // them in different transactions. Checks, state changes and the outbox are pruned by age and
+  // count every 10 s.
   void schedule_prune() {
     prune_timer_.expires_after(sweep_tick);
     prune_timer_.async_wait([this](boost::system::error_code ec) {
       if (ec) return;
-      const bool full = ++prune_ticks_ % prune_every_ticks == 0;
-      store::retention r{cfg_.database.retention_days, cfg_.database.max_check_results,
-                         cfg_.database.push_history_per_monitor};
-      struct cursors {
-        std::int64_t history;
-        monitor_id checks;
-      };
-      auto next = std::make_shared<cursors>(cursors{history_cursor_, prune_cursor_});
-      writer_->submit(
-          [r, now = wall_.now(), full, next](store::connection& c) {
-            next->history = store::prune_push_history(c, r.push_history_per_monitor, next->history,
-                                                      history_sweep_window);
-            if (!full) return;
-            next->checks = store::prune_step(c, r, now, next->checks).next_monitor;
-            store::prune_outbox(c, now - std::chrono::days(r.days), 5000);
-          },
-          [this, next](bool ok) {
-            if (!ok) return;
-            history_cursor_ = next->history;
-            prune_cursor_ = next->checks;
-          },
-          store::writer::lane::background);
+      const int keep = cfg_.database.push_history_per_monitor;
+      auto cursor = std::make_shared<std::int64_t>(history_cursor_);
+      for (int i = 0; i < history_sweep_jobs; ++i)
+        writer_->submit(
+            [keep, cursor](store::connection& c) {
+              *cursor = store::prune_push_history(c, keep, *cursor, history_sweep_window);
+            },
+            [this, cursor](bool ok) {
+              if (ok) history_cursor_ = *cursor;
+            },
+            store::writer::lane::background);
+      if (++prune_ticks_ % prune_every_ticks == 0) {
+        store::retention r{cfg_.database.retention_days, cfg_.database.max_check_results, keep};
+        auto next_checks = std::make_shared<monitor_id>(prune_cursor_);
+        writer_->submit(
+            [r, now = wall_.now(), next_checks](store::connection& c) {
+              *next_checks = store::prune_step(c, r, now, *next_checks).next_monitor;
+              store::prune_outbox(c, now - std::chrono::days(r.days), 5000);
+            },
+            [this, next_checks](bool ok) {
+              if (ok) prune_cursor_ = *next_checks;
+            },
+            store::writer::lane::background);
+      }
       schedule_prune();
     });
   }
@@ -1031,6 +1046,7 @@ class service final : public http_api::api {
   // Monitors with a state change still queued in the writer's background lane, and how many.
   std::unordered_map<monitor_id, int> background_pending_;
   std::deque<monitor_id> expired_;  // deadline timers fired, not yet evaluated
+  bool expired_sorted_ = true;
   std::vector<monitor_id> dirty_;   // monitors pushed since their last snapshot (write-behind)
   std::uint64_t pushes_since_flush_ = 0;
   bool draining_expired_ = false;

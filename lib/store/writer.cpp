@@ -18,8 +18,10 @@ writer::writer(const std::filesystem::path& file, const connection_options& opti
   configure_connection(*conn_, options_);
   // Checkpoints belong to the background connection, never to the commit path.
   conn_->exec("PRAGMA wal_autocheckpoint=0");
-  // A log started over is cut back to this size (else it stays as large as it ever grew).
-  conn_->exec("PRAGMA journal_size_limit=" + std::to_string(max_wal_bytes));
+  // A log started over is cut back to this size (else it stays as large as it ever grew). Not
+  // to max_wal_bytes: a log cut back grows again into newly allocated blocks, and the
+  // filesystem then makes the next checkpoint's fsync write those out too (a long stall).
+  conn_->exec("PRAGMA journal_size_limit=" + std::to_string(4 * max_wal_bytes));
   migrate(*conn_);
   data_version_ = conn_->query_int("PRAGMA data_version");
   thread_ = std::thread([this] { run(); });
