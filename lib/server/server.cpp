@@ -43,6 +43,7 @@ constexpr auto alive_period = std::chrono::seconds(2);
 constexpr auto check_tick = std::chrono::seconds(1);
 constexpr auto sweep_tick = std::chrono::milliseconds(100);
 constexpr int expired_slice = 500;  // deadlines evaluated per turn of the io loop
+constexpr std::size_t max_expiry_backlog = 5000;  // writer jobs queued before evaluation waits
 constexpr int prune_every_ticks = 100;       // checks, state changes, outbox: every 10 s
 constexpr int history_sweep_window = 2000;   // push_history ids looked at per job ...
 constexpr int history_sweep_jobs = 5;        // ... and jobs per tick: 100,000 ids/s
@@ -113,6 +114,7 @@ store::monitor_declaration declare(const config::monitor_settings& m) {
 
 std::vector<store::monitor_declaration> declare_all(const config::config& cfg) {
   std::vector<store::monitor_declaration> out;
+  out.reserve(cfg.monitors.size());
   for (const auto& m : cfg.monitors) out.push_back(declare(m));
   return out;
 }
@@ -122,7 +124,7 @@ class service final : public http_api::api {
   service(config::config cfg, const clock& wall)
       : cfg_(std::move(cfg)), wall_(wall), signals_(io_, SIGINT, SIGTERM, SIGHUP),
         check_timer_(io_), alive_timer_(io_), prune_timer_(io_), flush_timer_(io_),
-        shutdown_timer_(io_) {
+        expiry_timer_(io_), shutdown_timer_(io_) {
     index_settings();
   }
 
@@ -302,7 +304,7 @@ class service final : public http_api::api {
   // ---- start and reload ----------------------------------------------------------------
 
   struct sync_result {
-    std::vector<store::monitor_record> records;
+    std::deque<store::monitor_record> records;
     std::optional<core::utc_time> last_alive;
     std::vector<store::outbox_row> undelivered;
   };
@@ -328,14 +330,17 @@ class service final : public http_api::api {
         });
   }
 
-  void on_started(const sync_result& synced) {
+  // Takes the records over one by one, freeing each (the peak of a start with 100,000 monitors
+  // is while both the records and the registry exist).
+  void on_started(sync_result& synced) {
     if (stopping_) return;  // SIGTERM arrived while the database was being read
     const auto now = wall_.now();
     if (synced.last_alive && now > *synced.last_alive)
       spdlog::info("The server was not running for {} (since {}); deadlines after that move later",
                    core::format_duration(std::chrono::floor<std::chrono::seconds>(now - *synced.last_alive)),
                    core::format_iso(*synced.last_alive));
-    for (const auto& r : synced.records) {
+    for (; !synced.records.empty(); synced.records.pop_front()) {
+      const auto& r = synced.records.front();
       auto& m = add_monitor(r);
       const auto before = m.state;
       if (r.rules_changed) m.state = core::apply_rules(m.state, m.rules);
@@ -434,7 +439,7 @@ class service final : public http_api::api {
     struct reload_result {
       std::optional<config::config> cfg;
       std::vector<std::string> errors;
-      std::vector<store::monitor_record> records;
+      std::deque<store::monitor_record> records;
     };
     auto result = std::make_shared<reload_result>();
     const auto now = wall_.now();
@@ -466,7 +471,7 @@ class service final : public http_api::api {
         });
   }
 
-  void apply_reload(config::config next, const std::vector<store::monitor_record>& records) {
+  void apply_reload(config::config next, const std::deque<store::monitor_record>& records) {
     if (next.server.host != cfg_.server.host || next.server.port != cfg_.server.port ||
         next.database.path != cfg_.database.path)
       spdlog::warn("server.host, server.port and database.path take effect at the next restart");
@@ -610,6 +615,16 @@ class service final : public http_api::api {
     }
     if (expired_.empty() || stopping_) {
       draining_expired_ = false;
+      return;
+    }
+    // The writer records about a thousand state changes in the time this loop finds five
+    // thousand: past a backlog, wait for it, so that a storm's queued writes (and their
+    // memory) stay bounded whatever the number of monitors.
+    if (writer_->background_backlog() > max_expiry_backlog) {
+      expiry_timer_.expires_after(std::chrono::milliseconds(2));
+      expiry_timer_.async_wait([this](boost::system::error_code ec) {
+        if (!ec) drain_expired();
+      });
       return;
     }
     net::post(io_, [this] { drain_expired(); });
@@ -1004,6 +1019,7 @@ class service final : public http_api::api {
     check_timer_.cancel();
     alive_timer_.cancel();
     prune_timer_.cancel();
+    expiry_timer_.cancel();
     dispatcher_->stop();  // what is not delivered yet stays in the outbox for the next start
     flush_timer_.cancel();
     for (auto& [id, m] : monitors_) m->deadline_timer.cancel();
@@ -1060,6 +1076,7 @@ class service final : public http_api::api {
   net::steady_timer alive_timer_;
   net::steady_timer prune_timer_;
   net::steady_timer flush_timer_;
+  net::steady_timer expiry_timer_;  // drain_expired waiting for the writer's backlog
   net::steady_timer shutdown_timer_;
   std::unordered_map<monitor_id, std::unique_ptr<monitor_entry>> monitors_;
   std::priority_queue<due_check, std::vector<due_check>, std::greater<>> check_queue_;

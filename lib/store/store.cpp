@@ -88,7 +88,8 @@ std::int64_t state_flushed_through(connection& c) {
 // Applies the pushes newer than each record's stored snapshot (the write-behind's tail after
 // a crash) the way the server applied them. Their status changes, if any, were written when
 // they happened (with their alerts) and are not made again: the status stays as stored.
-void replay_unflushed_pushes(connection& c, std::vector<monitor_record>& records) {
+template <typename Records>  // a vector or deque of monitor_record
+void replay_unflushed_pushes(connection& c, Records& records) {
   auto rows = c.prepare(
       "SELECT monitor_id, seq, received_at, status, exit_code, run_id, message FROM push_history "
       "WHERE id > ?1 ORDER BY id");
@@ -121,24 +122,35 @@ void replay_unflushed_pushes(connection& c, std::vector<monitor_record>& records
 
 }  // namespace
 
-std::vector<monitor_record> sync_monitors(connection& c,
+std::deque<monitor_record> sync_monitors(connection& c,
                                           const std::vector<monitor_declaration>& declared,
                                           core::utc_time now) {
   const std::string now_text = core::format_iso(now);
-  // Everything known, read in one scan: a restart with 100,000 monitors then writes only what
-  // changed instead of running several statements per monitor.
-  struct known {
-    monitor_record record;
-    std::string schedule;
+  // Everything known, read in one scan straight into the record of the declaration with its
+  // name: a restart with 100,000 monitors then writes only what changed instead of running
+  // several statements per monitor, and holds each record once (no second map of them).
+  std::unordered_map<std::string_view, std::size_t> wanted;  // name -> index in `declared`
+  wanted.reserve(declared.size());
+  for (std::size_t i = 0; i < declared.size(); ++i) wanted.emplace(declared[i].name, i);
+  struct stored {
+    bool found = false;
     bool has_push_row = false;
+    std::string schedule;
   };
-  std::unordered_map<std::string, known> by_name;
+  std::deque<monitor_record> out(declared.size());
+  std::vector<stored> known(declared.size());
+  std::vector<monitor_id> undeclared_enabled;  // to disable
   {
     auto all = c.prepare(monitor_select);
     while (all.step()) {
-      known k{read_monitor(all), all.text(16), !all.is_null(8)};
-      auto name = k.record.name;
-      by_name.emplace(std::move(name), std::move(k));
+      const auto name = all.text(1);
+      const auto it = wanted.find(name);
+      if (it == wanted.end()) {
+        if (all.int64(4) != 0) undeclared_enabled.push_back(all.int64(0));
+        continue;
+      }
+      out[it->second] = read_monitor(all);
+      known[it->second] = {true, !all.is_null(8), all.text(16)};
     }
   }
 
@@ -154,17 +166,11 @@ std::vector<monitor_record> sync_monitors(connection& c,
       "UPDATE push_monitors SET expected_interval = ?2, grace_period = ?3, schedule = ?4 "
       "WHERE monitor_id = ?1");
 
-  std::vector<monitor_record> out;
-  out.reserve(declared.size());
-  std::unordered_set<monitor_id> declared_ids;
-  for (const auto& d : declared) {
-    monitor_record r;
-    std::string stored_schedule;
-    bool has_push_row = false;
-    if (auto it = by_name.find(d.name); it != by_name.end()) {
-      r = it->second.record;
-      stored_schedule = it->second.schedule;
-      has_push_row = it->second.has_push_row;
+  for (std::size_t i = 0; i < declared.size(); ++i) {
+    const auto& d = declared[i];
+    auto& r = out[i];
+    auto& k = known[i];
+    if (k.found) {
       if (r.type != d.type || r.group != d.group || r.enabled != d.enabled) {
         update.bind(1, r.id).bind(2, d.type).bind(3, d.group).bind(4, d.enabled ? 1 : 0).bind(5, now_text);
         update.run();
@@ -178,7 +184,7 @@ std::vector<monitor_record> sync_monitors(connection& c,
       r.name = d.name;
       r.created = true;
     }
-    if (!has_push_row) {
+    if (!k.has_push_row) {
       // New, or a seed database's monitor without one: a fresh key, and the declared rules.
       r.secret_key = util::generate_secret();
       insert_push.bind(1, r.id)
@@ -189,11 +195,11 @@ std::vector<monitor_record> sync_monitors(connection& c,
       insert_push.run();
       insert_push.reset();
       r.rules = d.rules;
-      stored_schedule = d.schedule_key;
+      k.schedule = d.schedule_key;
     }
     r.rules_changed = r.rules.expected_interval != d.rules.expected_interval ||
                       r.rules.grace_period != d.rules.grace_period ||
-                      stored_schedule != d.schedule_key;
+                      k.schedule != d.schedule_key;
     if (r.rules_changed) {
       save_rules.bind(1, r.id)
           .bind(2, d.rules.expected_interval.count())
@@ -206,15 +212,14 @@ std::vector<monitor_record> sync_monitors(connection& c,
     r.group = d.group;
     r.enabled = d.enabled;
     r.rules = d.rules;
-    declared_ids.insert(r.id);
-    if (d.enabled) out.push_back(std::move(r));
   }
+  std::vector<stored>().swap(known);
+  std::erase_if(out, [](const monitor_record& r) { return !r.enabled; });
 
   // Monitors no longer declared are disabled; their rows and history stay.
   auto& disable = c.cached("UPDATE monitors SET enabled = 0, updated_at = ?2 WHERE id = ?1");
-  for (const auto& [name, k] : by_name) {
-    if (!k.record.enabled || declared_ids.count(k.record.id)) continue;
-    disable.bind(1, k.record.id).bind(2, now_text);
+  for (const auto id : undeclared_enabled) {
+    disable.bind(1, id).bind(2, now_text);
     disable.run();
     disable.reset();
   }

@@ -17,6 +17,7 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <optional>
 #include <string>
 #include <utility>
@@ -62,7 +63,9 @@ struct monitor_record {
 // and a secret, saves the declared fields and rules, disables every monitor no longer
 // declared, and returns the declared monitors with their stored state. Caller owns the
 // transaction.
-std::vector<monitor_record> sync_monitors(connection& c,
+// A deque: the caller can free the records one by one as it takes them over (100,000 at once
+// are tens of megabytes).
+std::deque<monitor_record> sync_monitors(connection& c,
                                           const std::vector<monitor_declaration>& declared,
                                           core::utc_time now);
 

@@ -56,6 +56,11 @@ void writer::stop() {
   if (checkpoint_thread_.joinable()) checkpoint_thread_.join();
 }
 
+std::size_t writer::background_backlog() const {
+  std::lock_guard lock(mutex_);
+  return background_.size();
+}
+
 writer::stats writer::counters() const {
   std::lock_guard lock(mutex_);
   return stats_;

@@ -76,6 +76,9 @@ class writer {
   void stop();
 
   stats counters() const;
+  // Background jobs waiting: a producer of many (an expiry storm) waits while this is large,
+  // so the queue, and the memory it holds, stays bounded.
+  std::size_t background_backlog() const;
 
  private:
   struct entry {

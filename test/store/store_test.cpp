@@ -224,9 +224,9 @@ TEST_CASE("pushes not yet written behind are replayed when the monitors are read
   push(2, "2025-01-01T10:30:00Z", "second");
   push(3, "2025-01-01T11:00:00Z", "third");
 
-  for (const auto& loaded : {load_monitors(f.c), sync_monitors(f.c, {decl("a", 1h)}, at("2025-01-02T00:00:00Z"))}) {
-    REQUIRE(loaded.size() == 1);
-    const auto& r = loaded[0];
+  const auto synced = sync_monitors(f.c, {decl("a", 1h)}, at("2025-01-02T00:00:00Z"));
+  REQUIRE(synced.size() == 1);
+  for (const auto& r : {load_monitors(f.c).at(0), synced[0]}) {
     CHECK(r.replayed);
     CHECK(r.push_count == 3);
     CHECK(r.last_message == "third");
