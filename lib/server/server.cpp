@@ -45,8 +45,11 @@ constexpr auto sweep_tick = std::chrono::milliseconds(100);
 constexpr int expired_slice = 500;  // deadlines evaluated per turn of the io loop
 constexpr std::size_t max_expiry_backlog = 5000;  // writer jobs queued before evaluation waits
 constexpr int prune_every_ticks = 100;       // checks, state changes, outbox: every 10 s
-constexpr int history_sweep_window = 2000;   // push_history ids looked at per job ...
-constexpr int history_sweep_jobs = 5;        // ... and jobs per tick: 100,000 ids/s
+// The push history sweep looks at two ids per push appended, plus a trickle when idle; one
+// job looks at most at a window's worth, so the writer's time box can split a tick's work.
+constexpr std::int64_t history_sweep_per_push = 2;
+constexpr std::int64_t history_sweep_idle = 200;     // ids per tick (2,000/s)
+constexpr std::int64_t history_sweep_window = 2000;  // ids per job
 constexpr auto retry_delay = std::chrono::seconds(1);
 // Push state is written behind (store.hpp): monitors pushed since the last round get one
 // snapshot each, this often, in chunks the writer spreads over its transactions.
@@ -195,6 +198,7 @@ class service final : public http_api::api {
     ++m.push_count;
     m.last_message = report.message;
     ++pushes_since_flush_;
+    ++pushes_since_sweep_;
     arm_deadline(m);
 
     store::push_row row;
@@ -886,6 +890,7 @@ class service final : public http_api::api {
           for (const auto& s : *chunk)
             if (auto it = monitors_.find(s.id); it != monitors_.end()) mark_dirty(*it->second);
           ++pushes_since_flush_;
+    ++pushes_since_sweep_;
         },
         store::writer::lane::background, weight);
   }
@@ -964,24 +969,30 @@ class service final : public http_api::api {
 
   // The push history sweep goes on ten times a second in small windows: rows are appended by
   // every push and it must keep pace, but one large delete would hold up the pushes committed
-  // with it. Each tick is several jobs of one window each, so the writer's time box can put
-  // them in different transactions. Checks, state changes and the outbox are pruned by age and
-  // count every 10 s.
+  // with it. It looks at a fixed number of ids per push appended (a pass over the table then
+  // takes about as long as the table holds pushes of, and the work per push stays the same
+  // however fast pushes come), in jobs of one window each so the writer's time box can put them
+  // in different transactions. Checks, state changes and the outbox are pruned by age and count
+  // every 10 s.
   void schedule_prune() {
     prune_timer_.expires_after(sweep_tick);
     prune_timer_.async_wait([this](boost::system::error_code ec) {
       if (ec) return;
       const int keep = cfg_.database.push_history_per_monitor;
       auto cursor = std::make_shared<std::int64_t>(history_cursor_);
-      for (int i = 0; i < history_sweep_jobs; ++i)
+      auto budget = history_sweep_idle + history_sweep_per_push * static_cast<std::int64_t>(pushes_since_sweep_);
+      pushes_since_sweep_ = 0;
+      for (; budget > 0; budget -= history_sweep_window) {
+        const auto window = static_cast<int>(std::min(budget, history_sweep_window));
         writer_->submit(
-            [keep, cursor](store::connection& c) {
-              *cursor = store::prune_push_history(c, keep, *cursor, history_sweep_window);
+            [keep, cursor, window](store::connection& c) {
+              *cursor = store::prune_push_history(c, keep, *cursor, window);
             },
             [this, cursor](bool ok) {
               if (ok) history_cursor_ = *cursor;
             },
             store::writer::lane::background);
+      }
       if (++prune_ticks_ % prune_every_ticks == 0) {
         store::retention r{cfg_.database.retention_days, cfg_.database.max_check_results, keep};
         auto next_checks = std::make_shared<monitor_id>(prune_cursor_);
@@ -1065,6 +1076,7 @@ class service final : public http_api::api {
   bool expired_sorted_ = true;
   std::vector<monitor_id> dirty_;   // monitors pushed since their last snapshot (write-behind)
   std::uint64_t pushes_since_flush_ = 0;
+  std::uint64_t pushes_since_sweep_ = 0;
   bool draining_expired_ = false;
   std::uint64_t prune_ticks_ = 0;
   std::unique_ptr<notify::curl_transport> transport_;
