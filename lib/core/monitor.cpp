@@ -159,6 +159,15 @@ push_outcome on_push(const monitor_state& s, const monitor_rules& r, const push_
   return out;
 }
 
+monitor_state replay_push(const monitor_state& s, const monitor_rules& r, const push_report& p,
+                          utc_time received_at) {
+  auto out = on_push(s, r, p, received_at).state;
+  out.status = s.status;
+  out.status_since = s.status_since;
+  out.reason = s.reason;
+  return out;
+}
+
 deadline_outcome on_deadline(const monitor_state& s, const monitor_rules& r, utc_time now) {
   deadline_outcome out{s, std::nullopt};
   const auto deadline = going_down_at(s, r);

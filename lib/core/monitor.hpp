@@ -119,6 +119,13 @@ std::optional<utc_time> going_down_at(const monitor_state& s, const monitor_rule
 push_outcome on_push(const monitor_state& s, const monitor_rules& r, const push_report& p,
                      utc_time now);
 
+// A push the database holds but whose effect was not saved before the server stopped (push
+// state is written behind): its fields (last push, deadline, runs, failure count) as on_push
+// sets them, at the time it was received. The status stays as it is: a status change is saved
+// with the push that causes it, so a push replayed here did not cause one.
+monitor_state replay_push(const monitor_state& s, const monitor_rules& r, const push_report& p,
+                          utc_time received_at);
+
 // Re-checks the deadlines at `now` (a timer fired or a periodic check ran): DOWN, with the
 // reason, once now >= going_down_at; otherwise nothing changes. Safe to call at any time.
 deadline_outcome on_deadline(const monitor_state& s, const monitor_rules& r, utc_time now);

@@ -111,7 +111,7 @@ store::monitor_declaration declare(const config::monitor_settings& m) {
   d.rules.max_runtime = m.max_runtime;
   d.rules.min_runtime = m.min_runtime;
   d.rules.failures_before_down = m.failures_before_down;
-  if (m.schedule) d.schedule_key = m.schedule->text + " " + m.timezone;
+  if (m.schedule) d.schedule_key = store::schedule_key(m.schedule->text, m.timezone);
   return d;
 }
 

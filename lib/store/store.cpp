@@ -86,8 +86,7 @@ std::int64_t state_flushed_through(connection& c) {
 }
 
 // Applies the pushes newer than each record's stored snapshot (the write-behind's tail after
-// a crash) the way the server applied them. Their status changes, if any, were written when
-// they happened (with their alerts) and are not made again: the status stays as stored.
+// a crash) with core::replay_push.
 template <typename Records>  // a vector or deque of monitor_record
 void replay_unflushed_pushes(connection& c, Records& records) {
   auto rows = c.prepare(
@@ -109,11 +108,7 @@ void replay_unflushed_pushes(connection& c, Records& records) {
     if (!rows.is_null(4)) report.exit_code = static_cast<int>(rows.int64(4));
     report.run_id = rows.text(5);
     report.message = rows.text(6);
-    auto outcome = core::on_push(r.state, r.rules, report, *received_at);
-    outcome.state.status = r.state.status;
-    outcome.state.status_since = r.state.status_since;
-    outcome.state.reason = r.state.reason;
-    r.state = std::move(outcome.state);
+    r.state = core::replay_push(r.state, r.rules, report, *received_at);
     r.push_count = seq;
     r.last_message = std::move(report.message);
     r.replayed = true;
@@ -227,12 +222,17 @@ std::deque<monitor_record> sync_monitors(connection& c,
   return out;
 }
 
+std::string schedule_key(std::string_view cron_text, std::string_view zone_name) {
+  return std::string(cron_text) + ' ' + std::string(zone_name);
+}
+
 std::vector<monitor_record> load_monitors(connection& c) {
   std::vector<monitor_record> out;
   auto s = c.prepare(std::string(monitor_select) + " ORDER BY m.id");
   while (s.step()) {
     out.push_back(read_monitor(s));
-    // The schedule as stored ("<cron> <zone>"), so pushes replayed below get its deadlines.
+    // The schedule as stored (schedule_key: the zone after the last space), so pushes
+    // replayed below get its deadlines.
     const auto key = s.text(16);
     if (const auto space = key.rfind(' '); space != std::string::npos) {
       auto parsed = core::parse_cron(std::string_view(key).substr(0, space));

@@ -20,6 +20,7 @@
 #include <deque>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -30,6 +31,10 @@
 namespace uptime::store {
 
 using monitor_id = std::int64_t;
+
+// How a schedule is stored in push_monitors.schedule: "<cron> <zone>" ("" for none). Read
+// back by load_monitors, compared by sync_monitors to see whether it changed.
+std::string schedule_key(std::string_view cron_text, std::string_view zone_name);
 
 // A monitor as the configuration declares it.
 struct monitor_declaration {

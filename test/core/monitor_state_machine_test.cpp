@@ -150,3 +150,27 @@ TEST_CASE("status names round-trip through their database text") {
     CHECK(parse_status(to_string(s)) == s);
   CHECK_FALSE(parse_status("UP"));
 }
+
+TEST_CASE("a replayed push sets the push fields as on_push would, and keeps the status") {
+  // DOWN after its deadline, then the record of an earlier push (seen after a crash) replayed:
+  // it must not bring the monitor back UP, only carry its fields.
+  auto up = on_push({}, daily(), {}, at("2025-01-15T10:30:00Z")).state;
+  auto down = on_deadline(up, daily(), at("2025-01-16T11:30:00Z")).state;
+  REQUIRE(down.status == monitor_status::down);
+  push_report failed;
+  failed.signal = push_signal::failure;
+  failed.message = "disk full";
+  const auto replayed = replay_push(down, daily(), failed, at("2025-01-16T12:00:00Z"));
+  const auto live = on_push(down, daily(), failed, at("2025-01-16T12:00:00Z")).state;
+  CHECK(replayed.status == monitor_status::down);
+  CHECK(replayed.status_since == down.status_since);
+  CHECK(replayed.reason == down.reason);
+  CHECK(replayed.last_push_at == live.last_push_at);
+  CHECK(replayed.next_expected_at == live.next_expected_at);
+  CHECK(replayed.consecutive_failures == live.consecutive_failures);
+  CHECK(replayed.open_runs == live.open_runs);
+
+  const auto from_pending = replay_push({}, daily(), {}, at("2025-01-15T10:30:00Z"));
+  CHECK(from_pending.status == monitor_status::pending);
+  CHECK(from_pending.last_push_at == at("2025-01-15T10:30:00Z"));
+}
