@@ -14,13 +14,13 @@ void put_digits(char* out, unsigned v, int width) {
 }  // namespace
 
 // By hand: this runs several times per push, and snprintf cost more than the rest of it.
-std::string format_iso(utc_time t) {
+iso_text format_iso_text(utc_time t) {
   const auto secs = std::chrono::floor<seconds>(t);
   const auto day = std::chrono::floor<std::chrono::days>(secs);
   const std::chrono::year_month_day ymd{day};
   const auto in_day = static_cast<unsigned>((secs - day).count());
-  std::string out(20, '\0');  // YYYY-MM-DDTHH:MM:SSZ
-  char* p = out.data();
+  iso_text out;  // YYYY-MM-DDTHH:MM:SSZ
+  char* p = out.chars.data();
   const int year = int(ymd.year());
   put_digits(p, static_cast<unsigned>(year < 0 ? 0 : year > 9999 ? 9999 : year), 4);
   p[4] = '-';
@@ -36,6 +36,8 @@ std::string format_iso(utc_time t) {
   p[19] = 'Z';
   return out;
 }
+
+std::string format_iso(utc_time t) { return std::string(format_iso_text(t).view()); }
 
 std::string format_iso_ms(utc_time t) {
   const auto millis = static_cast<unsigned>((t - std::chrono::floor<seconds>(t)).count());

@@ -3,6 +3,7 @@
 // reads it once per event and passes `utc_time` in.
 #pragma once
 
+#include <array>
 #include <chrono>
 #include <optional>
 #include <string>
@@ -15,6 +16,13 @@ using std::chrono::seconds;
 
 // "2025-01-15T10:30:00Z": UTC, whole seconds (the fraction is dropped, never rounded up).
 std::string format_iso(utc_time t);
+
+// The same text in a fixed buffer, for the push path (no allocation).
+struct iso_text {
+  std::array<char, 20> chars;
+  std::string_view view() const { return {chars.data(), chars.size()}; }
+};
+iso_text format_iso_text(utc_time t);
 
 // "2025-01-15T10:30:00.250Z": with milliseconds, for instants kept to the millisecond.
 std::string format_iso_ms(utc_time t);

@@ -12,8 +12,20 @@
 
 namespace uptime::http_api {
 
-using response = http::response<http::string_body>;
 using request = http::request<http::string_body>;
+
+// An answer. Every answer of this API is JSON (sent with Content-Type application/json and
+// Cache-Control no-store); the only other field is Allow, on a 405. Plain data rather than a
+// Beast message: serialize() (listener.hpp) writes it in one pass, with no field list to
+// build and free on every push.
+struct response {
+  http::status status = http::status::ok;
+  std::string body;   // valid JSON; for HEAD its length is sent, not the body
+  std::string allow;  // the Allow field of a 405, else empty
+  unsigned version = 11;  // 10 or 11, the request's
+  bool keep_alive = true;
+  bool head = false;      // answering HEAD: send the headers only
+};
 // Called exactly once, on the io thread, with the answer.
 using respond_fn = util::move_only_function<void(response)>;
 
@@ -23,10 +35,12 @@ response error_response(http::status status, std::string_view message);
 // `body` must already be valid JSON.
 response raw_json_response(http::status status, std::string body);
 
+// A push as routed. The views point into the request and are valid only during api::push();
+// whatever outlives the call is moved out of the strings.
 struct push_call {
-  std::string monitor_id;   // the path segment as sent (may be non-numeric)
-  std::string secret_key;   // never logged
-  std::string signal;       // the segment after the key (start, fail, log, exit code), or ""
+  std::string_view monitor_id;  // the path segment as sent (may be non-numeric)
+  std::string_view secret_key;  // never logged
+  std::string_view signal;      // the segment after the key (start, fail, log, exit code), or ""
   std::vector<std::pair<std::string, std::string>> query;  // decoded ?name=value pairs
   std::string method;       // GET, POST or HEAD
   std::string body;

@@ -40,22 +40,27 @@ std::string_view write_now(tcp::socket& socket, std::string_view bytes, boost::s
 }  // namespace
 
 void serialize(const response& res, std::string& out) {
-  out += res.version() == 10 ? "HTTP/1.0 " : "HTTP/1.1 ";
-  char code[4];
-  std::to_chars(code, code + 3, res.result_int());
-  out.append(code, 3);
+  out += res.version == 10 ? "HTTP/1.0 " : "HTTP/1.1 ";
+  char number[20];
+  std::to_chars(number, number + 3, static_cast<unsigned>(res.status));
+  out.append(number, 3);
   out += ' ';
-  const auto reason = res.reason();
-  out += reason.empty() ? http::obsolete_reason(res.result()) : reason;
-  out += "\r\n";
-  for (const auto& field : res) {
-    out += field.name_string();
-    out += ": ";
-    out += field.value();
+  out += http::obsolete_reason(res.status);
+  out += "\r\nContent-Type: application/json\r\nCache-Control: no-store\r\n";
+  if (!res.allow.empty()) {
+    out += "Allow: ";
+    out += res.allow;
     out += "\r\n";
   }
-  out += "\r\n";
-  out += res.body();
+  out += "Content-Length: ";
+  out.append(number, std::to_chars(number, number + sizeof number, res.body.size()).ptr);
+  // HTTP/1.1 is persistent unless it says otherwise; HTTP/1.0 the other way round.
+  if (res.version == 10 && res.keep_alive)
+    out += "\r\nConnection: keep-alive";
+  else if (res.version != 10 && !res.keep_alive)
+    out += "\r\nConnection: close";
+  out += "\r\n\r\n";
+  if (!res.head) out += res.body;
 }
 
 // Removes a socket's slot from the sweep's list when its coroutine ends, however it ends.
@@ -151,7 +156,7 @@ net::awaitable<void> listener::refuse(tcp::socket socket) {
   auto self = shared_from_this();
   slot_guard slot(*this, socket, std::chrono::seconds(2));
   auto res = error_response(http::status::service_unavailable, "Too many connections");
-  res.keep_alive(false);
+  res.keep_alive = false;
   std::string out;
   serialize(res, out);
   boost::system::error_code ec;
@@ -254,16 +259,12 @@ net::awaitable<void> listener::session(tcp::socket socket) {
           },
           net::use_awaitable);
       --in_flight_;
-      res.version(version);
-      res.keep_alive(keep_alive && !stopping_);
-      close_after = !res.keep_alive();
-      if (head) {
-        const auto length = res.body().size();
-        res.body().clear();
-        res.content_length(length);
-      }
+      res.version = version;
+      res.head = head;
+      res.keep_alive = keep_alive && !stopping_;
+      close_after = !res.keep_alive;
     }
-    if (close_after) res.keep_alive(false);
+    if (close_after) res.keep_alive = false;
     out.clear();
     serialize(res, out);
     slot.expires_in(settings_.body_timeout);

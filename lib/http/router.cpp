@@ -1,4 +1,5 @@
 // Request routing and JSON responses (see api.hpp).
+#include <boost/container/small_vector.hpp>
 #include <boost/url/parse.hpp>
 
 #include <algorithm>
@@ -9,11 +10,9 @@
 namespace uptime::http_api {
 
 response raw_json_response(http::status status, std::string body) {
-  response res{status, 11};
-  res.set(http::field::content_type, "application/json");
-  res.set(http::field::cache_control, "no-store");
-  res.body() = std::move(body);
-  res.prepare_payload();
+  response res;
+  res.status = status;
+  res.body = std::move(body);
   return res;
 }
 
@@ -29,7 +28,7 @@ namespace {
 
 response method_not_allowed(std::string_view allow) {
   auto res = error_response(http::status::method_not_allowed, "Method not allowed");
-  res.set(http::field::allow, allow);
+  res.allow = allow;
   return res;
 }
 
@@ -38,13 +37,15 @@ response method_not_allowed(std::string_view allow) {
 namespace {
 
 struct split_target {
-  std::vector<std::string> segments;  // decoded
+  // Views into the target, or into `decoded` when the target needed percent-decoding.
+  boost::container::small_vector<std::string_view, 6> segments;
+  std::vector<std::string> decoded;
   std::vector<std::pair<std::string, std::string>> query;
 };
 
 // Paths and queries as Boost.URL reads them (percent-decoding, validation). A plain target —
-// no '%', no query, only URL-safe characters, which is what a push URL is — is split by hand:
-// this runs for every push.
+// no '%', no query, only URL-safe characters, which is what a push URL is — is split by hand,
+// in place: this runs for every push.
 std::optional<split_target> split(std::string_view target) {
   split_target out;
   const bool plain = !target.empty() && target.front() == '/' &&
@@ -57,7 +58,7 @@ std::optional<split_target> split(std::string_view target) {
     std::string_view rest = target.substr(1);
     for (;;) {
       const auto slash = rest.find('/');
-      out.segments.emplace_back(rest.substr(0, slash));
+      out.segments.push_back(rest.substr(0, slash));
       if (slash == std::string_view::npos) break;
       rest.remove_prefix(slash + 1);
     }
@@ -66,7 +67,9 @@ std::optional<split_target> split(std::string_view target) {
   }
   const auto parsed = boost::urls::parse_origin_form(target);
   if (!parsed) return std::nullopt;
-  for (auto seg : parsed->segments()) out.segments.push_back(seg);
+  const auto segments = parsed->segments();
+  out.decoded.reserve(segments.size());  // no reallocation: the views below stay valid
+  for (auto seg : segments) out.segments.push_back(out.decoded.emplace_back(seg));
   for (auto param : parsed->params())
     out.query.emplace_back(param.key, param.has_value ? param.value : "");
   return out;
@@ -103,9 +106,9 @@ void route(api& target, request&& req, const std::string& source_address, respon
       return;
     }
     push_call call;
-    call.monitor_id = std::move(segments[2]);
-    call.secret_key = std::move(segments[3]);
-    if (segments.size() == 5) call.signal = std::move(segments[4]);
+    call.monitor_id = segments[2];
+    call.secret_key = segments[3];
+    if (segments.size() == 5) call.signal = segments[4];
     call.query = std::move(parsed->query);
     call.method = std::string(req.method_string());
     call.body = std::move(req.body());

@@ -85,6 +85,45 @@ struct monitor_entry {
   std::uint64_t timer_generation = 0;  // a wait whose generation is stale is ignored
 };
 
+// What a push's 200 answer says, known before its commit.
+struct answer_facts {
+  core::utc_time received_at, next_expected_by;
+  std::optional<std::chrono::milliseconds> duration;
+  core::push_signal signal;
+  bool has_signal_segment;
+  std::string run_id;
+};
+
+// The 200 body. Written by hand: every field is a number, a fixed word, an ISO time or a
+// UUID (nothing to escape), and this runs for every push.
+std::string push_answer(monitor_id id, const answer_facts& facts) {
+  std::string body;
+  body.reserve(160);
+  char number[32];
+  body += R"({"success":true,"monitor_id":)";
+  body.append(number, std::to_chars(number, number + sizeof number, id).ptr);
+  body += R"(,"received_at":")";
+  body += core::format_iso_text(facts.received_at).view();
+  body += R"(","next_expected_by":")";
+  body += core::format_iso_text(facts.next_expected_by).view();
+  body += '"';
+  if (facts.has_signal_segment) {
+    body += R"(,"signal":")";
+    body += core::to_string(facts.signal);
+    body += '"';
+  }
+  if (!facts.run_id.empty()) {
+    body += R"(,"run_id":")";
+    body += facts.run_id;
+    body += '"';
+  }
+  if (facts.duration)
+    body += fmt::format(R"(,"duration_seconds":{:.3f})",
+                        static_cast<double>(facts.duration->count()) / 1000.0);
+  body += '}';
+  return body;
+}
+
 // Outbox rows written with a state change, and the ids the database gave them.
 struct committed_alerts {
   std::vector<store::outbox_row> rows;
@@ -226,14 +265,6 @@ class service final : public http_api::api {
     } else {
       mark_dirty(m);
     }
-    // What the answer needs once the commit is done.
-    struct answer_facts {
-      core::utc_time received_at, next_expected_by;
-      std::optional<std::chrono::milliseconds> duration;
-      core::push_signal signal;
-      bool has_signal_segment;
-      std::string run_id;
-    };
     answer_facts facts{outcome.received_at, outcome.next_expected_by, outcome.duration, row.signal,
                        !call.signal.empty(), report.run_id};
 
@@ -263,19 +294,7 @@ class service final : public http_api::api {
             return;
           }
           if (alerts) dispatch(alerts->rows, alerts->ids);
-          // Written by hand: every field is a number, a fixed word, an ISO time or a UUID
-          // (nothing to escape), and this is the hot path.
-          std::string body = fmt::format(
-              R"({{"success":true,"monitor_id":{},"received_at":"{}","next_expected_by":"{}")", id,
-              core::format_iso(facts.received_at), core::format_iso(facts.next_expected_by));
-          if (facts.has_signal_segment)
-            body += fmt::format(R"(,"signal":"{}")", core::to_string(facts.signal));
-          if (!facts.run_id.empty()) body += fmt::format(R"(,"run_id":"{}")", facts.run_id);
-          if (facts.duration)
-            body += fmt::format(R"(,"duration_seconds":{:.3f})",
-                                static_cast<double>(facts.duration->count()) / 1000.0);
-          body += '}';
-          respond(http_api::raw_json_response(http::status::ok, std::move(body)));
+          respond(http_api::raw_json_response(http::status::ok, push_answer(id, facts)));
         },
         lane);
   }

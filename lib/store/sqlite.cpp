@@ -32,6 +32,13 @@ statement& statement::bind(int i, std::string_view v) {
   return *this;
 }
 
+statement& statement::bind_view(int i, std::string_view v) {
+  if (int rc = sqlite3_bind_text64(stmt_, i, v.data(), v.size(), SQLITE_STATIC, SQLITE_UTF8);
+      rc != SQLITE_OK)
+    fail(db_, rc, "bind");
+  return *this;
+}
+
 statement& statement::bind_null(int i) {
   if (int rc = sqlite3_bind_null(stmt_, i); rc != SQLITE_OK) fail(db_, rc, "bind");
   return *this;
@@ -70,7 +77,20 @@ std::optional<std::string> statement::optional_text(int col) const {
 }
 int statement::changes() const { return sqlite3_changes(db_); }
 
+namespace {
+// Before SQLite's first use: no global allocation statistics (nothing here reads them), so
+// an allocation inside SQLite takes no process-wide mutex.
+void configure_library_once() {
+  static const bool configured = [] {
+    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+    return true;
+  }();
+  (void)configured;
+}
+}  // namespace
+
 connection::connection(const std::filesystem::path& file, mode m) {
+  configure_library_once();
   const int flags = m == mode::read_only ? SQLITE_OPEN_READONLY
                                          : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
   const int rc = sqlite3_open_v2(file.c_str(), &db_, flags | SQLITE_OPEN_NOMUTEX, nullptr);

@@ -37,6 +37,9 @@ class statement {
   statement& bind(int i, std::int64_t v);
   statement& bind(int i, int v) { return bind(i, static_cast<std::int64_t>(v)); }
   statement& bind(int i, std::string_view v);  // copied (SQLITE_TRANSIENT)
+  // Not copied (SQLITE_STATIC): `v` must stay alive and unchanged until the statement has
+  // run. For the writer's per-push statements, where the copy was a tenth of the insert.
+  statement& bind_view(int i, std::string_view v);
   statement& bind(int i, const char* v) { return bind(i, std::string_view(v)); }
   statement& bind(int i, const std::string& v) { return bind(i, std::string_view(v)); }
   statement& bind_null(int i);

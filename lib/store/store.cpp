@@ -259,14 +259,14 @@ void save_push_fields(connection& c, const state_snapshot& s) {
       "UPDATE push_monitors SET last_push_at = ?2, next_expected_at = ?3, push_count = ?4, "
       "last_message = ?5, open_runs = ?6, consecutive_failures = ?7, state_version = ?8 "
       "WHERE monitor_id = ?1 AND state_version < ?8");
-  p.bind(1, s.id)
-      .bind(2, iso(s.state.last_push_at))
-      .bind(3, iso(s.state.next_expected_at))
-      .bind(4, s.push_count)
-      .bind(5, s.last_message)
-      .bind(6, runs_to_json(s.state.open_runs))
-      .bind(7, s.state.consecutive_failures)
-      .bind(8, s.version);
+  // Bound without a copy: these outlive run().
+  const auto last_push_at = iso(s.state.last_push_at);
+  const auto next_expected_at = iso(s.state.next_expected_at);
+  const auto open_runs = runs_to_json(s.state.open_runs);
+  p.bind(1, s.id).bind(4, s.push_count).bind_view(5, s.last_message).bind_view(6, open_runs)
+      .bind(7, s.state.consecutive_failures).bind(8, s.version);
+  if (last_push_at) p.bind_view(2, *last_push_at);
+  if (next_expected_at) p.bind_view(3, *next_expected_at);
   p.run();
 }
 
@@ -297,27 +297,21 @@ void write_push(connection& c, const push_row& p) {
       "INSERT INTO push_history(monitor_id, seq, received_at, method, "
       "source_address, user_agent, status, message, payload, exit_code, run_id, duration_ms) "
       "VALUES(?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)");
+  // Text is bound without a copy (this runs for every push): all of it outlives run().
+  // Parameters left unbound are NULL (cached() cleared them).
+  const auto received_at = core::format_iso_text(p.received_at);
   h.bind(2, p.id)
       .bind(3, p.seq)
-      .bind(4, core::format_iso(p.received_at))
-      .bind(5, p.method)
-      .bind(6, p.source_address)
-      .bind(7, p.user_agent)
-      .bind(8, core::to_string(p.signal))
-      .bind(9, p.message);
-  if (p.payload.empty())
-    h.bind_null(10);
-  else
-    h.bind(10, p.payload);
-  h.bind(11, p.exit_code);
-  if (p.run_id.empty())
-    h.bind_null(12);
-  else
-    h.bind(12, p.run_id);
-  if (p.duration)
-    h.bind(13, static_cast<std::int64_t>(p.duration->count()));
-  else
-    h.bind_null(13);
+      .bind_view(4, received_at.view())
+      .bind_view(5, p.method)
+      .bind_view(6, p.source_address)
+      .bind_view(7, p.user_agent)
+      .bind_view(8, core::to_string(p.signal))
+      .bind_view(9, p.message)
+      .bind(11, p.exit_code);
+  if (!p.payload.empty()) h.bind_view(10, p.payload);
+  if (!p.run_id.empty()) h.bind_view(12, p.run_id);
+  if (p.duration) h.bind(13, static_cast<std::int64_t>(p.duration->count()));
   h.run();
 }
 

@@ -11,11 +11,20 @@ using namespace uptime;
 using namespace uptime::http_api;
 
 namespace {
+// push_call's views live only during push(): what the tests read is copied.
+struct recorded_push {
+  std::string monitor_id, secret_key, signal;
+  std::vector<std::pair<std::string, std::string>> query;
+  std::string body, source_address, user_agent;
+};
+
 struct recording_api final : api {
-  std::optional<push_call> last_push;
+  std::optional<recorded_push> last_push;
   int health_calls = 0;
   void push(push_call call, respond_fn respond) override {
-    last_push = std::move(call);
+    last_push = recorded_push{std::string(call.monitor_id), std::string(call.secret_key),
+                              std::string(call.signal), std::move(call.query), std::move(call.body),
+                              std::move(call.source_address), std::move(call.user_agent)};
     respond(json_response(http::status::ok, json::object{{"success", true}}));
   }
   void health(respond_fn respond) override {
@@ -35,14 +44,14 @@ response send(recording_api& a, http::verb method, std::string target, std::stri
   return *out;
 }
 
-json::value body_of(const response& r) { return json::parse(r.body()); }
+json::value body_of(const response& r) { return json::parse(r.body); }
 }  // namespace
 
 TEST_CASE("a push path reaches the push handler with id, key, body and client details") {
   recording_api a;
   for (auto m : {http::verb::get, http::verb::post, http::verb::head}) {
     const auto r = send(a, m, "/api/push/5/abc_DEF-1?x=1", "{\"status\":\"ok\"}");
-    CHECK(r.result() == http::status::ok);
+    CHECK(r.status == http::status::ok);
     REQUIRE(a.last_push);
     CHECK(a.last_push->monitor_id == "5");
     CHECK(a.last_push->secret_key == "abc_DEF-1");
@@ -55,8 +64,8 @@ TEST_CASE("a push path reaches the push handler with id, key, body and client de
 TEST_CASE("a push path with a wrong method is 405 with the allowed methods") {
   recording_api a;
   const auto r = send(a, http::verb::delete_, "/api/push/5/abc");
-  CHECK(r.result() == http::status::method_not_allowed);
-  CHECK(r[http::field::allow] == "GET, POST, HEAD");
+  CHECK(r.status == http::status::method_not_allowed);
+  CHECK(r.allow == "GET, POST, HEAD");
   CHECK(body_of(r).as_object().contains("error"));
   CHECK_FALSE(a.last_push);
 }
@@ -65,7 +74,7 @@ TEST_CASE("incomplete push paths are 404 Push monitor not found") {
   recording_api a;
   for (auto target : {"/api/push", "/api/push/5", "/api/push/5/", "/api/push//key", "/api/push/5/k/", "/api/push/5/k/start/x"}) {
     const auto r = send(a, http::verb::get, target);
-    CHECK(r.result() == http::status::not_found);
+    CHECK(r.status == http::status::not_found);
     CHECK(body_of(r) == json::parse(R"({"error":"Push monitor not found"})"));
   }
   CHECK_FALSE(a.last_push);
@@ -75,16 +84,16 @@ TEST_CASE("every other path is 404 JSON") {
   recording_api a;
   for (auto target : {"/", "/api", "/healthz", "/api/pushx/1/2"}) {
     const auto r = send(a, http::verb::get, target);
-    CHECK(r.result() == http::status::not_found);
-    CHECK(r[http::field::content_type] == "application/json");
+    CHECK(r.status == http::status::not_found);
+    CHECK(body_of(r).as_object().contains("error"));
   }
 }
 
 TEST_CASE("health answers GET and HEAD and refuses POST") {
   recording_api a;
-  CHECK(send(a, http::verb::get, "/health").result() == http::status::ok);
-  CHECK(send(a, http::verb::head, "/health").result() == http::status::ok);
-  CHECK(send(a, http::verb::post, "/health").result() == http::status::method_not_allowed);
+  CHECK(send(a, http::verb::get, "/health").status == http::status::ok);
+  CHECK(send(a, http::verb::head, "/health").status == http::status::ok);
+  CHECK(send(a, http::verb::post, "/health").status == http::status::method_not_allowed);
   CHECK(a.health_calls == 2);
 }
 
@@ -107,21 +116,33 @@ TEST_CASE("percent-encoded segments are decoded before they reach the handler") 
 
 TEST_CASE("an answer is serialized with its status line, every field and its body") {
   auto res = raw_json_response(http::status::not_found, R"({"error":"Not found"})");
-  res.keep_alive(false);
+  res.keep_alive = false;
   std::string out;
   serialize(res, out);
-  CHECK(out.rfind("HTTP/1.1 404 Not Found\r\n", 0) == 0);
-  CHECK(out.find("\r\nContent-Type: application/json\r\n") != std::string::npos);
-  CHECK(out.find("\r\nContent-Length: 21\r\n") != std::string::npos);
-  CHECK(out.find("\r\nConnection: close\r\n") != std::string::npos);
-  CHECK(out.size() >= 25);
-  CHECK(out.substr(out.size() - 25) == "\r\n\r\n{\"error\":\"Not found\"}");
+  CHECK(out ==
+        "HTTP/1.1 404 Not Found\r\nContent-Type: application/json\r\nCache-Control: no-store\r\n"
+        "Content-Length: 21\r\nConnection: close\r\n\r\n{\"error\":\"Not found\"}");
 
   auto old = raw_json_response(http::status::ok, "{}");
-  old.version(10);
-  old.keep_alive(true);
+  old.version = 10;
   std::string out10;
   serialize(old, out10);
-  CHECK(out10.rfind("HTTP/1.0 200 OK\r\n", 0) == 0);
-  CHECK(out10.find("\r\nConnection: keep-alive\r\n") != std::string::npos);
+  CHECK(out10 ==
+        "HTTP/1.0 200 OK\r\nContent-Type: application/json\r\nCache-Control: no-store\r\n"
+        "Content-Length: 2\r\nConnection: keep-alive\r\n\r\n{}");
+  old.version = 11;
+  old.head = true;
+  std::string head;
+  serialize(old, head);
+  CHECK(head ==
+        "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nCache-Control: no-store\r\n"
+        "Content-Length: 2\r\n\r\n");
+}
+
+TEST_CASE("a 405 is serialized with its Allow field") {
+  recording_api a;
+  std::string out;
+  serialize(send(a, http::verb::put, "/health"), out);
+  CHECK(out.rfind("HTTP/1.1 405 Method Not Allowed\r\n", 0) == 0);
+  CHECK(out.find("\r\nAllow: GET, HEAD\r\n") != std::string::npos);
 }
