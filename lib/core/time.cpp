@@ -1,6 +1,7 @@
 // ISO-8601 formatting and parsing for utc_time (see time.hpp).
 #include "core/time.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <cstdio>
 
@@ -17,16 +18,24 @@ void put_digits(char* out, unsigned v, int width) {
 iso_text format_iso_text(utc_time t) {
   const auto secs = std::chrono::floor<seconds>(t);
   const auto day = std::chrono::floor<std::chrono::days>(secs);
-  const std::chrono::year_month_day ymd{day};
   const auto in_day = static_cast<unsigned>((secs - day).count());
   iso_text out;  // YYYY-MM-DDTHH:MM:SSZ
   char* p = out.chars.data();
-  const int year = int(ymd.year());
-  put_digits(p, static_cast<unsigned>(year < 0 ? 0 : year > 9999 ? 9999 : year), 4);
-  p[4] = '-';
-  put_digits(p + 5, unsigned(ymd.month()), 2);
-  p[7] = '-';
-  put_digits(p + 8, unsigned(ymd.day()), 2);
+  // The date is the costly part, and nearly every call on a thread is for the same day.
+  thread_local std::chrono::sys_days cached_day{std::chrono::days::min()};
+  thread_local std::array<char, 10> cached_date{};
+  if (day != cached_day) {
+    const std::chrono::year_month_day ymd{day};
+    char* d = cached_date.data();
+    const int year = int(ymd.year());
+    put_digits(d, static_cast<unsigned>(year < 0 ? 0 : year > 9999 ? 9999 : year), 4);
+    d[4] = '-';
+    put_digits(d + 5, unsigned(ymd.month()), 2);
+    d[7] = '-';
+    put_digits(d + 8, unsigned(ymd.day()), 2);
+    cached_day = day;
+  }
+  std::copy(cached_date.begin(), cached_date.end(), p);
   p[10] = 'T';
   put_digits(p + 11, in_day / 3600, 2);
   p[13] = ':';

@@ -3,6 +3,7 @@
 #include <boost/url/parse.hpp>
 
 #include <algorithm>
+#include <array>
 #include <optional>
 
 #include "http/api.hpp"
@@ -43,6 +44,15 @@ struct split_target {
   std::vector<std::pair<std::string, std::string>> query;
 };
 
+// The characters of a path that needs no decoding: unreserved characters and '/'.
+constexpr auto plain_path_char = [] {
+  std::array<bool, 256> table{};
+  for (int c = 0; c < 256; ++c)
+    table[c] = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+               c == '/' || c == '-' || c == '_' || c == '.' || c == '~';
+  return table;
+}();
+
 // Paths and queries as Boost.URL reads them (percent-decoding, validation). A plain target —
 // no '%', no query, only URL-safe characters, which is what a push URL is — is split by hand,
 // in place: this runs for every push.
@@ -50,9 +60,7 @@ std::optional<split_target> split(std::string_view target) {
   split_target out;
   const bool plain = !target.empty() && target.front() == '/' &&
                      std::all_of(target.begin(), target.end(), [](char c) {
-                       return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-                              (c >= '0' && c <= '9') || c == '/' || c == '-' || c == '_' ||
-                              c == '.' || c == '~';
+                       return plain_path_char[static_cast<unsigned char>(c)];
                      });
   if (plain) {
     std::string_view rest = target.substr(1);
@@ -113,7 +121,12 @@ void route(api& target, request&& req, const std::string& source_address, respon
     call.method = std::string(req.method_string());
     call.body = std::move(req.body());
     call.source_address = source_address;
-    call.user_agent = std::string(req[http::field::user_agent]);
+    // By walking the few fields: Beast's lookup by name costs more than the walk.
+    for (const auto& field : req)
+      if (field.name() == http::field::user_agent) {
+        call.user_agent = std::string(field.value());
+        break;
+      }
     target.push(std::move(call), std::move(respond));
     return;
   }

@@ -45,7 +45,7 @@ constexpr auto sweep_tick = std::chrono::milliseconds(100);
 constexpr int expired_slice = 500;  // deadlines evaluated per turn of the io loop
 constexpr std::size_t max_expiry_backlog = 5000;  // writer jobs queued before evaluation waits
 constexpr int prune_every_ticks = 100;       // checks, state changes, outbox: every 10 s
-// The push history sweep looks at two ids per push appended, plus a trickle when idle; one
+// The push history sweep looks at two ids per push appended, or a trickle when idle; one
 // job looks at most at a window's worth, so the writer's time box can split a tick's work.
 constexpr std::int64_t history_sweep_per_push = 2;
 constexpr std::int64_t history_sweep_idle = 200;     // ids per tick (2,000/s)
@@ -53,7 +53,7 @@ constexpr std::int64_t history_sweep_window = 2000;  // ids per job
 constexpr auto retry_delay = std::chrono::seconds(1);
 // Push state is written behind (store.hpp): monitors pushed since the last round get one
 // snapshot each, this often, in chunks the writer spreads over its transactions.
-constexpr auto state_flush_period = std::chrono::milliseconds(200);
+constexpr auto state_flush_period = std::chrono::seconds(1);
 constexpr std::size_t state_flush_chunk = 100;  // a few milliseconds of writes at most
 
 // Everything the io thread knows about one enabled push monitor.
@@ -273,9 +273,9 @@ class service final : public http_api::api {
     const auto lane = background_pending_.count(m.id) ? store::writer::lane::background
                                                       : store::writer::lane::interactive;
     writer_->submit(
-        [row = std::move(row), change = outcome.change, after = std::move(after),
-         alerts](store::connection& c) {
-          store::write_push(c, row);
+        [history = &history_, row = std::move(row), change = outcome.change,
+         after = std::move(after), alerts](store::connection& c) {
+          history->record(c, row);
           if (change) store::write_transition(c, row.id, *change, &*after);
           if (alerts)
             for (const auto& a : alerts->rows) alerts->ids.push_back(store::enqueue_alert(c, a));
@@ -999,13 +999,14 @@ class service final : public http_api::api {
       if (ec) return;
       const int keep = cfg_.database.push_history_per_monitor;
       auto cursor = std::make_shared<std::int64_t>(history_cursor_);
-      auto budget = history_sweep_idle + history_sweep_per_push * static_cast<std::int64_t>(pushes_since_sweep_);
+      auto budget = std::max(history_sweep_idle,
+                             history_sweep_per_push * static_cast<std::int64_t>(pushes_since_sweep_));
       pushes_since_sweep_ = 0;
       for (; budget > 0; budget -= history_sweep_window) {
         const auto window = static_cast<int>(std::min(budget, history_sweep_window));
         writer_->submit(
-            [keep, cursor, window](store::connection& c) {
-              *cursor = store::prune_push_history(c, keep, *cursor, window);
+            [history = &history_, keep, cursor, window](store::connection& c) {
+              *cursor = history->step(c, keep, *cursor, window);
             },
             [this, cursor](bool ok) {
               if (ok) history_cursor_ = *cursor;
@@ -1087,6 +1088,9 @@ class service final : public http_api::api {
 
   // State below is owned by the io thread
   net::io_context io_{1};
+  // Touched only by writer jobs, on the writer thread; declared before writer_ so it outlives
+  // the writer's thread.
+  store::history_sweep history_;
   std::unique_ptr<store::writer> writer_;
   std::int64_t history_cursor_ = 0;  // where the push history sweep goes on
   // Monitors with a state change still queued in the writer's background lane, and how many.

@@ -46,7 +46,7 @@ CREATE TABLE IF NOT EXISTS state_changes (
   reason TEXT
 );
 -- Appended on every push; kept to the newest N per monitor by a background sweep in id
--- order (store::prune_push_history), so the push path maintains no index keyed on monitor.
+-- order (store::history_sweep), so the push path maintains no index keyed on monitor.
 CREATE TABLE IF NOT EXISTS push_history (
   id INTEGER PRIMARY KEY,
   monitor_id INTEGER NOT NULL,

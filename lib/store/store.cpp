@@ -81,8 +81,10 @@ monitor_record read_monitor(const statement& s) {
 }
 
 std::int64_t state_flushed_through(connection& c) {
-  auto s = c.prepare("SELECT value FROM server_meta WHERE key = 'state_flushed_through'");
-  return s.step() ? s.int64(0) : 0;
+  auto& s = c.cached("SELECT value FROM server_meta WHERE key = 'state_flushed_through'");
+  const auto through = s.step() ? s.int64(0) : 0;
+  s.reset();
+  return through;
 }
 
 // Applies the pushes newer than each record's stored snapshot (the write-behind's tail after
@@ -410,16 +412,64 @@ prune_step_result prune_step(connection& c, const retention& r, core::utc_time n
   return out;
 }
 
-std::int64_t prune_push_history(connection& c, int keep, std::int64_t from_id, int window) {
-  const auto last = c.query_int("SELECT coalesce(max(id), 0) FROM push_history");
-  if (from_id >= last) from_id = 0;  // wrapped: start over from the oldest rows
-  const auto to_id = std::min<std::int64_t>(from_id + window, last);
-  auto& s = c.cached(
-      "DELETE FROM push_history WHERE id > ?1 AND id <= ?2 AND seq <= "
-      "(SELECT p.push_count FROM push_monitors p WHERE p.monitor_id = push_history.monitor_id) - ?3");
-  s.bind(1, from_id).bind(2, to_id).bind(3, keep);
-  s.run();
+namespace {
+// Ids above this are remembered nowhere (looked up each time): the table of newest seqs
+// is indexed by id, and ids come from SQLite's rowids, which a normal install keeps small.
+constexpr monitor_id max_remembered_id = 10'000'000;
+}  // namespace
+
+void history_sweep::record(connection& c, const push_row& row) {
+  write_push(c, row);
+  if (row.id <= 0 || row.id > max_remembered_id) return;
+  const auto slot = static_cast<std::size_t>(row.id);
+  if (slot >= newest_by_id_.size()) newest_by_id_.resize(slot + 1, -1);
+  newest_by_id_[slot] = std::max(newest_by_id_[slot], row.seq);
+}
+
+std::optional<std::int64_t> history_sweep::newest_seq(connection& c, monitor_id id) {
+  const bool remembered = id > 0 && id <= max_remembered_id;
+  const auto slot = static_cast<std::size_t>(id);
+  if (remembered && slot < newest_by_id_.size() && newest_by_id_[slot] >= 0) return newest_by_id_[slot];
+  auto& s = c.cached("SELECT push_count FROM push_monitors WHERE monitor_id = ?1");
+  s.bind(1, id);
+  if (!s.step()) return std::nullopt;
+  const auto stored = s.int64(0);
   s.reset();
+  if (remembered) {
+    if (slot >= newest_by_id_.size()) newest_by_id_.resize(slot + 1, -1);
+    newest_by_id_[slot] = stored;
+  }
+  return stored;
+}
+
+std::int64_t history_sweep::step(connection& c, int keep, std::int64_t from_id, int window) {
+  const auto end = std::min(history_end(c), state_flushed_through(c));
+  if (from_id >= end) from_id = 0;  // wrapped: start over from the oldest rows
+  const auto to_id = std::min<std::int64_t>(from_id + window, end);
+
+  // Consecutive rows to delete, as inclusive id ranges (the rows between two ids the scan
+  // returned are gone already, so a range deletes nothing it did not look at).
+  std::vector<std::pair<std::int64_t, std::int64_t>> doomed;
+  auto& rows = c.cached("SELECT id, monitor_id, seq FROM push_history WHERE id > ?1 AND id <= ?2");
+  rows.bind(1, from_id).bind(2, to_id);
+  bool extends = false;  // the previous row looked at is being deleted
+  while (rows.step()) {
+    const auto id = rows.int64(0);
+    const auto newest = newest_seq(c, rows.int64(1));
+    const bool old = newest && rows.int64(2) <= *newest - keep;
+    if (old && extends)
+      doomed.back().second = id;
+    else if (old)
+      doomed.emplace_back(id, id);
+    extends = old;
+  }
+  rows.reset();
+
+  auto& remove = c.cached("DELETE FROM push_history WHERE id >= ?1 AND id <= ?2");
+  for (const auto& [first, last] : doomed) {
+    remove.bind(1, first).bind(2, last);
+    remove.run();
+  }
   return to_id;
 }
 

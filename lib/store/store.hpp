@@ -153,10 +153,29 @@ struct prune_step_result {
 prune_step_result prune_step(connection& c, const retention& r, core::utc_time now,
                              monitor_id from_monitor, int limit = 5000, int monitors_per_step = 200);
 
-// Deletes, among the push history rows with ids in (from_id, from_id + window], those that
-// are not among their monitor's newest `keep` pushes as of its stored snapshot (so a push not
-// yet written behind is never deleted: it may have to be replayed). Returns where to continue: sweeping the
-// table in windows keeps the push path an append (no index keyed on monitor to maintain).
-std::int64_t prune_push_history(connection& c, int keep, std::int64_t from_id, int window);
+// Keeps push_history to each monitor's newest `keep` pushes, sweeping the table in id order a
+// window at a time (so the push path stays an append, with no index keyed on monitor to
+// maintain). A row goes when its seq is at least `keep` below the newest seq written for its
+// monitor, which this object remembers from record() (a lookup in push_monitors for every
+// row looked at cost as much as the push's own insert). Rows after state_flushed_through are
+// never deleted: a crash may need them replayed. Used only on the writer thread (record() and
+// step() run in writer jobs); if a transaction with record() in it rolls back, a monitor may
+// keep a few rows fewer than `keep` for a while, never more rows than it should.
+class history_sweep {
+ public:
+  // write_push, and remember the row's seq as its monitor's newest.
+  void record(connection& c, const push_row& row);
+  // Looks at the rows with ids in (from_id, from_id + window] and deletes those past their
+  // monitor's newest `keep`. Returns where the next step starts; past the end it starts over
+  // from the oldest rows.
+  std::int64_t step(connection& c, int keep, std::int64_t from_id, int window);
+
+ private:
+  // The newest seq of `id`: from record(), else (first look since start) its stored
+  // push_count, which is never ahead of its rows. nullopt for a monitor no longer stored.
+  std::optional<std::int64_t> newest_seq(connection& c, monitor_id id);
+
+  std::vector<std::int64_t> newest_by_id_;  // indexed by monitor id; -1: not known yet
+};
 
 }  // namespace uptime::store

@@ -10,9 +10,10 @@
 namespace uptime::store {
 
 writer::writer(const std::filesystem::path& file, const connection_options& options,
-               net::any_io_executor io, external_change_hook on_external_change)
+               net::io_context::executor_type io, external_change_hook on_external_change)
     : file_(file), options_(options), io_(std::move(io)),
-      on_external_change_(std::move(on_external_change)) {
+      on_external_change_(std::move(on_external_change)), staging_(std::make_shared<staging>()) {
+  staging_->owner = this;
   if (file_.has_parent_path()) std::filesystem::create_directories(file_.parent_path());
   conn_ = std::make_unique<connection>(file_);
   configure_connection(*conn_, options_);
@@ -31,17 +32,47 @@ writer::writer(const std::filesystem::path& file, const connection_options& opti
 writer::~writer() { stop(); }
 
 void writer::submit(job apply, completion done, lane l, std::size_t weight) {
+  if (io_.running_in_this_thread()) {
+    staging_->entries.push_back({entry{std::move(apply), std::move(done), weight}, l});
+    if (!staging_->hand_over_posted) {
+      staging_->hand_over_posted = true;
+      net::post(io_, [s = staging_] {
+        s->hand_over_posted = false;
+        if (s->owner) s->owner->hand_over_staged();
+      });
+    }
+    return;
+  }
+  std::vector<staged_entry> one;
+  one.push_back({entry{std::move(apply), std::move(done), weight}, l});
+  hand_over(one);
+}
+
+void writer::hand_over_staged() {
+  if (staging_->entries.empty()) return;
+  hand_over(staging_->entries);
+  staging_->entries.clear();
+}
+
+void writer::hand_over(std::vector<staged_entry>& entries) {
   {
     std::lock_guard lock(mutex_);
-    if (l == lane::interactive)
-      queue_.push_back(entry{std::move(apply), std::move(done), weight});
-    else
-      background_.push_back(entry{std::move(apply), std::move(done), weight});
+    for (auto& s : entries) {
+      if (s.l == lane::interactive)
+        queue_.push_back(std::move(s.e));
+      else
+        background_.push_back(std::move(s.e));
+    }
   }
   wake_.notify_one();
 }
 
 void writer::stop() {
+  // Called on the io thread (or once it has stopped): what it staged is written too.
+  if (staging_->owner) {
+    hand_over_staged();
+    staging_->owner = nullptr;
+  }
   {
     std::lock_guard lock(mutex_);
     stopping_ = true;

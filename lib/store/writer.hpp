@@ -7,6 +7,11 @@
 //
 // Thread contract: submit() may be called from any thread; completions and nothing else run
 // on the io executor; jobs and the external-change hook run on the writer thread.
+//
+// Hand-off: what the io thread submits during one turn of its loop (the requests one wake-up
+// read) is handed to the writer at the end of that turn, with one lock and one wake-up. The
+// writer then commits those pushes together instead of waking for the first of them alone.
+// Submissions from other threads are handed over at once. Either way a lane keeps its order.
 #pragma once
 
 #include <atomic>
@@ -16,6 +21,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -50,7 +56,7 @@ class writer {
   // Opens the database (creating it and its folder), configures and migrates it. Throws
   // sqlite_error / std::runtime_error when it cannot; nothing is started then.
   writer(const std::filesystem::path& file, const connection_options& options,
-         net::any_io_executor io, external_change_hook on_external_change = {});
+         net::io_context::executor_type io, external_change_hook on_external_change = {});
   ~writer();
   writer(const writer&) = delete;
   writer& operator=(const writer&) = delete;
@@ -72,7 +78,8 @@ class writer {
 
   void submit(job apply, completion done, lane l = lane::interactive, std::size_t weight = 1);
 
-  // Commits everything queued, then stops both threads. Idempotent.
+  // Commits everything queued, then stops both threads. Idempotent. Called on the io thread,
+  // or once nothing runs it any more.
   void stop();
 
   stats counters() const;
@@ -86,6 +93,19 @@ class writer {
     completion done;
     std::size_t weight = 1;
   };
+  struct staged_entry {
+    entry e;
+    lane l;
+  };
+  // Submissions made on the io thread during its current turn. Shared with the handler that
+  // hands them over, which may outlive a stopped writer (`owner` is null then).
+  struct staging {
+    std::vector<staged_entry> entries;
+    bool hand_over_posted = false;
+    writer* owner = nullptr;
+  };
+  void hand_over(std::vector<staged_entry>& entries);
+  void hand_over_staged();
   void run();
   void run_checkpoints();
   void check_external_change();
@@ -93,9 +113,12 @@ class writer {
   // Constant after construction
   std::filesystem::path file_;
   connection_options options_;
-  net::any_io_executor io_;
+  net::io_context::executor_type io_;
   external_change_hook on_external_change_;
   std::unique_ptr<connection> conn_;  // used only by the writer thread once started
+
+  // io-thread only
+  std::shared_ptr<staging> staging_;
 
   // State below is protected by mutex_
   mutable std::mutex mutex_;

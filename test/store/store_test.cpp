@@ -99,35 +99,73 @@ TEST_CASE("state written with a push comes back after reopening") {
 TEST_CASE("the push history sweep keeps each monitor's newest N pushes, window by window") {
   fixture f;
   const auto ids = sync_monitors(f.c, {decl("a"), decl("b")}, at("2025-01-01T00:00:00Z"));
-  auto push = [&](monitor_id id, int seq) {
+  history_sweep sweep;
+  auto push = [&](history_sweep& into, monitor_id id, int seq) {
     push_row row;
     row.id = id;
     row.seq = seq;
     row.received_at = at("2025-01-01T00:00:00Z") + std::chrono::seconds(seq);
     row.message = "push " + std::to_string(seq);
-    write_push(f.c, row);
+    into.record(f.c, row);
   };
-  for (int i = 1; i <= 12; ++i) push(ids[0].id, i);
-  for (int i = 1; i <= 3; ++i) push(ids[1].id, i);
-  // The count per monitor comes from its written-behind snapshot: rows after it (not yet
-  // reflected there, so needed to replay them) are never swept.
-  save_push_fields(f.c, {ids[0].id, 1, 12, "", {}});
-  save_push_fields(f.c, {ids[1].id, 1, 3, "", {}});
-  const auto a = std::to_string(ids[0].id);
-  // A window covers ids (from, from + window]: two windows of 8 reach every row.
-  auto cursor = prune_push_history(f.c, 5, 0, 8);
-  CHECK(cursor == 8);
-  // ids 1..8 are a's pushes 1..8: the first window drops 1..7, the rest are among the newest 5.
-  CHECK(f.c.query_int("SELECT count(*) FROM push_history WHERE monitor_id=" + a) == 5);
-  cursor = prune_push_history(f.c, 5, cursor, 8);
-  CHECK(cursor == 15);
-  CHECK(f.c.query_int("SELECT count(*) FROM push_history WHERE monitor_id=" + a) == 5);
-  CHECK(f.c.query_int("SELECT min(seq) FROM push_history WHERE monitor_id=" + a) == 8);
-  CHECK(f.c.query_int("SELECT count(*) FROM push_history WHERE monitor_id=" + std::to_string(ids[1].id)) == 3);
-  SECTION("past the end it starts over; a smaller N applies on the next pass") {
-    CHECK(prune_push_history(f.c, 2, cursor, 8) == 8);  // wrapped to the oldest rows
-    prune_push_history(f.c, 2, 8, 8);
-    CHECK(f.c.query_int("SELECT count(*) FROM push_history") == 4);
+  auto count = [&](monitor_id id) {
+    return f.c.query_int("SELECT count(*) FROM push_history WHERE monitor_id=" + std::to_string(id));
+  };
+  auto oldest = [&](monitor_id id) {
+    return f.c.query_int("SELECT min(seq) FROM push_history WHERE monitor_id=" + std::to_string(id));
+  };
+  for (int i = 1; i <= 12; ++i) push(sweep, ids[0].id, i);  // ids 1..12
+  for (int i = 1; i <= 3; ++i) push(sweep, ids[1].id, i);   // ids 13..15
+
+  SECTION("rows not yet reflected in the written-behind snapshots are never swept") {
+    CHECK(sweep.step(f.c, 1, 0, 100) == 0);  // nothing flushed yet: nothing to look at
+    CHECK(count(ids[0].id) == 12);
+    set_state_flushed_through(f.c, 10);
+    CHECK(sweep.step(f.c, 1, 0, 100) == 10);
+    CHECK(count(ids[0].id) == 2);  // ids 1..10 went; 11 and 12 are after the mark
+    CHECK(count(ids[1].id) == 3);  // ids 13..15, after the mark
+    set_state_flushed_through(f.c, history_end(f.c));
+    CHECK(sweep.step(f.c, 1, 0, 100) == 15);
+    CHECK(count(ids[0].id) == 1);
+    CHECK(count(ids[1].id) == 1);
+  }
+
+  SECTION("windows cover ids (from, from + window] and start over past the end") {
+    set_state_flushed_through(f.c, history_end(f.c));
+    // ids 1..8 are a's pushes 1..8: the first window drops 1..7 (newest is 12, keep 5).
+    CHECK(sweep.step(f.c, 5, 0, 8) == 8);
+    CHECK(count(ids[0].id) == 5);
+    CHECK(sweep.step(f.c, 5, 8, 8) == 15);
+    CHECK(count(ids[0].id) == 5);
+    CHECK(oldest(ids[0].id) == 8);
+    CHECK(count(ids[1].id) == 3);
+    // Past the end it starts over; a smaller N applies on the next pass.
+    CHECK(sweep.step(f.c, 2, 15, 8) == 8);
+    sweep.step(f.c, 2, 8, 8);
+    CHECK(count(ids[0].id) == 2);
+    CHECK(count(ids[1].id) == 2);
+    CHECK(oldest(ids[1].id) == 2);
+  }
+
+  SECTION("after a restart a monitor's newest seq is its stored push count until it pushes again") {
+    set_state_flushed_through(f.c, history_end(f.c));
+    save_push_fields(f.c, {ids[0].id, 1, 10, "", {}});  // the snapshot lags two pushes behind
+    history_sweep fresh;
+    fresh.step(f.c, 5, 0, 100);
+    CHECK(count(ids[0].id) == 7);  // seq 6..12: counted from 10, the sweep keeps more, never fewer
+    push(fresh, ids[0].id, 13);
+    set_state_flushed_through(f.c, history_end(f.c));
+    fresh.step(f.c, 5, 0, 100);
+    CHECK(count(ids[0].id) == 5);
+    CHECK(oldest(ids[0].id) == 9);
+  }
+
+  SECTION("the rows of a monitor no longer stored are left alone") {
+    set_state_flushed_through(f.c, history_end(f.c));
+    f.c.exec("DELETE FROM push_monitors WHERE monitor_id=" + std::to_string(ids[1].id));
+    history_sweep fresh;
+    fresh.step(f.c, 1, 0, 100);
+    CHECK(count(ids[1].id) == 3);
   }
 }
 

@@ -132,3 +132,46 @@ TEST_CASE("a burst of background jobs does not hold an interactive job back") {
   CHECK(w.counters().transactions >= 1 + (burst + writer::max_background_per_transaction - 1) /
                                              writer::max_background_per_transaction);
 }
+
+TEST_CASE("what the io thread submits in one turn is handed over together, in order") {
+  temp_db t;
+  net::io_context io;
+  writer w(t.file, {}, io.get_executor());
+  bool created = false;
+  w.submit([](connection& c) { c.exec("CREATE TABLE x(seq INTEGER, rows_before INTEGER)"); },
+           [&](bool ok) { created = ok; });
+  run_until(io, [&] { return created; });
+  REQUIRE(created);
+  const auto before = w.counters().transactions;
+  constexpr int jobs = 50;
+  int committed = 0;
+  net::post(io, [&] {  // one turn of the io loop, like the requests one wake-up read
+    for (int i = 0; i < jobs; ++i)
+      w.submit([i](connection& c) {
+                 c.prepare("INSERT INTO x VALUES(" + std::to_string(i) + ", (SELECT count(*) FROM x))").run();
+               },
+               [&](bool ok) { committed += ok; });
+  });
+  run_until(io, [&] { return committed == jobs; });
+  REQUIRE(committed == jobs);
+  CHECK(w.counters().transactions == before + 1);  // one wake-up, one commit
+  w.stop();
+  connection c(t.file);
+  CHECK(c.query_int("SELECT count(*) FROM x WHERE seq = rows_before") == jobs);  // in order
+}
+
+TEST_CASE("stop on the io thread writes what that turn staged") {
+  temp_db t;
+  {
+    net::io_context io;
+    writer w(t.file, {}, io.get_executor());
+    w.submit([](connection& c) { c.exec("CREATE TABLE x(v INTEGER)"); }, nullptr);
+    net::post(io, [&] {
+      for (int i = 0; i < 10; ++i) w.submit([](connection& c) { c.exec("INSERT INTO x VALUES(1)"); }, nullptr);
+      w.stop();
+    });
+    io.run();
+  }
+  connection c(t.file);
+  CHECK(c.query_int("SELECT count(*) FROM x") == 10);
+}
