@@ -45,16 +45,16 @@ constexpr auto sweep_tick = std::chrono::milliseconds(100);
 constexpr int expired_slice = 500;  // deadlines evaluated per turn of the io loop
 constexpr std::size_t max_expiry_backlog = 5000;  // writer jobs queued before evaluation waits
 constexpr int prune_every_ticks = 100;       // checks, state changes, outbox: every 10 s
-// The push history sweep looks at two ids per push appended, or a trickle when idle; one
+// The push history sweep looks at two rows per push appended, or a trickle when idle; one
 // job looks at most at a window's worth, so the writer's time box can split a tick's work.
 constexpr std::int64_t history_sweep_per_push = 2;
-constexpr std::int64_t history_sweep_idle = 200;     // ids per tick (2,000/s)
-constexpr std::int64_t history_sweep_window = 2000;  // ids per job
+constexpr std::int64_t history_sweep_idle = 200;     // rows per tick (2,000/s)
+constexpr std::int64_t history_sweep_window = 250;   // rows per job
 constexpr auto retry_delay = std::chrono::seconds(1);
 // Push state is written behind (store.hpp): monitors pushed since the last round get one
 // snapshot each, this often, in chunks the writer spreads over its transactions.
 constexpr auto state_flush_period = std::chrono::seconds(1);
-constexpr std::size_t state_flush_chunk = 100;  // a few milliseconds of writes at most
+constexpr std::size_t state_flush_chunk = 50;  // well under a millisecond of writes
 
 // Everything the io thread knows about one enabled push monitor.
 struct monitor_entry {
@@ -998,20 +998,15 @@ class service final : public http_api::api {
     prune_timer_.async_wait([this](boost::system::error_code ec) {
       if (ec) return;
       const int keep = cfg_.database.push_history_per_monitor;
-      auto cursor = std::make_shared<std::int64_t>(history_cursor_);
       auto budget = std::max(history_sweep_idle,
                              history_sweep_per_push * static_cast<std::int64_t>(pushes_since_sweep_));
       pushes_since_sweep_ = 0;
       for (; budget > 0; budget -= history_sweep_window) {
         const auto window = static_cast<int>(std::min(budget, history_sweep_window));
-        writer_->submit(
-            [history = &history_, keep, cursor, window](store::connection& c) {
-              *cursor = history->step(c, keep, *cursor, window);
-            },
-            [this, cursor](bool ok) {
-              if (ok) history_cursor_ = *cursor;
-            },
-            store::writer::lane::background);
+        writer_->submit([history = &history_, keep, window](store::connection& c) {
+                          history->step(c, keep, window);
+                        },
+                        nullptr, store::writer::lane::background);
       }
       if (++prune_ticks_ % prune_every_ticks == 0) {
         store::retention r{cfg_.database.retention_days, cfg_.database.max_check_results, keep};
@@ -1092,7 +1087,6 @@ class service final : public http_api::api {
   // the writer's thread.
   store::history_sweep history_;
   std::unique_ptr<store::writer> writer_;
-  std::int64_t history_cursor_ = 0;  // where the push history sweep goes on
   // Monitors with a state change still queued in the writer's background lane, and how many.
   std::unordered_map<monitor_id, int> background_pending_;
   std::deque<monitor_id> expired_;  // deadline timers fired, not yet evaluated

@@ -442,19 +442,22 @@ std::optional<std::int64_t> history_sweep::newest_seq(connection& c, monitor_id 
   return stored;
 }
 
-std::int64_t history_sweep::step(connection& c, int keep, std::int64_t from_id, int window) {
+std::int64_t history_sweep::step(connection& c, int keep, int window) {
   const auto end = std::min(history_end(c), state_flushed_through(c));
-  if (from_id >= end) from_id = 0;  // wrapped: start over from the oldest rows
-  const auto to_id = std::min<std::int64_t>(from_id + window, end);
-
   // Consecutive rows to delete, as inclusive id ranges (the rows between two ids the scan
   // returned are gone already, so a range deletes nothing it did not look at).
   std::vector<std::pair<std::int64_t, std::int64_t>> doomed;
-  auto& rows = c.cached("SELECT id, monitor_id, seq FROM push_history WHERE id > ?1 AND id <= ?2");
-  rows.bind(1, from_id).bind(2, to_id);
+  // A window counts rows, not ids: the ids of rows already deleted are skipped for free.
+  auto& rows = c.cached(
+      "SELECT id, monitor_id, seq FROM push_history WHERE id > ?1 AND id <= ?2 ORDER BY id LIMIT ?3");
+  rows.bind(1, next_after_).bind(2, end).bind(3, window);
   bool extends = false;  // the previous row looked at is being deleted
+  int looked_at = 0;
+  std::int64_t last_id = 0;
   while (rows.step()) {
     const auto id = rows.int64(0);
+    ++looked_at;
+    last_id = id;
     const auto newest = newest_seq(c, rows.int64(1));
     const bool old = newest && rows.int64(2) <= *newest - keep;
     if (old && extends)
@@ -470,7 +473,9 @@ std::int64_t history_sweep::step(connection& c, int keep, std::int64_t from_id, 
     remove.bind(1, first).bind(2, last);
     remove.run();
   }
-  return to_id;
+  // Past the end (of the rows reflected in the snapshots): the next step starts over.
+  next_after_ = looked_at < window ? 0 : last_id;
+  return last_id;
 }
 
 }  // namespace uptime::store

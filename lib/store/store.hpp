@@ -165,10 +165,11 @@ class history_sweep {
  public:
   // write_push, and remember the row's seq as its monitor's newest.
   void record(connection& c, const push_row& row);
-  // Looks at the rows with ids in (from_id, from_id + window] and deletes those past their
-  // monitor's newest `keep`. Returns where the next step starts; past the end it starts over
-  // from the oldest rows.
-  std::int64_t step(connection& c, int keep, std::int64_t from_id, int window);
+  // Looks at the next `window` rows and deletes those past their monitor's newest `keep`.
+  // Returns the last id looked at (0: none); the next step starts after it, or, once a step
+  // reached the end, over from the oldest rows. The position is kept here, so steps queued
+  // before earlier ones ran never look at the same rows twice.
+  std::int64_t step(connection& c, int keep, int window);
 
  private:
   // The newest seq of `id`: from record(), else (first look since start) its stored
@@ -176,6 +177,7 @@ class history_sweep {
   std::optional<std::int64_t> newest_seq(connection& c, monitor_id id);
 
   std::vector<std::int64_t> newest_by_id_;  // indexed by monitor id; -1: not known yet
+  std::int64_t next_after_ = 0;             // the next step looks at ids after this
 };
 
 }  // namespace uptime::store

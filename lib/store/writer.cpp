@@ -58,9 +58,10 @@ void writer::hand_over(std::vector<staged_entry>& entries) {
   {
     std::lock_guard lock(mutex_);
     for (auto& s : entries) {
-      if (s.l == lane::interactive)
+      if (s.l == lane::interactive) {
         queue_.push_back(std::move(s.e));
-      else
+        interactive_waiting_.store(true, std::memory_order_relaxed);
+      } else
         background_.push_back(std::move(s.e));
     }
   }
@@ -102,14 +103,22 @@ void writer::run() {
   auto last_version_check = clock::now();
   std::vector<entry> batch;
   std::size_t interactive = 0;  // the first `interactive` jobs of batch
+  bool background_only = false;  // the last transaction had no interactive job
   for (;;) {
     {
       std::unique_lock lock(mutex_);
+      // After background work alone, a pause before more of it: on a core shared with the io
+      // thread, a writer that is always runnable would keep that thread (and the pushes it
+      // has yet to read) waiting for whole scheduler slices.
+      if (background_only && !stopping_)
+        wake_.wait_for(lock, background_pause, [&] { return stopping_ || !queue_.empty(); });
       wake_.wait_for(lock, std::chrono::milliseconds(500),
                      [&] { return stopping_ || !queue_.empty() || !background_.empty(); });
       if (queue_.empty() && background_.empty() && stopping_) return;
       batch.swap(queue_);
+      interactive_waiting_.store(false, std::memory_order_relaxed);
       interactive = batch.size();
+      background_only = interactive == 0;
       std::size_t take = 0, weight = 0;
       while (take < background_.size() && (take == 0 || weight + background_[take].weight <=
                                                              max_background_per_transaction))
@@ -129,10 +138,17 @@ void writer::run() {
         transaction tx(*conn_);
         std::size_t applied = 0;
         for (; applied < batch.size(); ++applied) {
-          if (applied > interactive && clock::now() - started >= budget) break;
+          // A background-only transaction also ends as soon as a push is handed over: on a
+          // busy core, the writer running on would also keep the io thread from running.
+          if (applied > interactive &&
+              (clock::now() - started >= budget ||
+               (interactive == 0 && interactive_waiting_.load(std::memory_order_relaxed))))
+            break;
           batch[applied].apply(*conn_);
         }
         tx.commit();
+        if (!committed_since_checkpoint_.exchange(true, std::memory_order_relaxed))
+          checkpoint_wake_.notify_one();
         if (applied < batch.size()) {
           std::lock_guard lock(mutex_);
           background_.insert(background_.begin(), std::make_move_iterator(batch.begin() + static_cast<long>(applied)),
@@ -190,7 +206,13 @@ void writer::run_checkpoints() {
   const auto page_size = c->query_int("PRAGMA page_size");
   std::unique_lock lock(checkpoint_mutex_);
   while (!checkpoint_stop_) {
-    checkpoint_wake_.wait_for(lock, std::chrono::milliseconds(500));
+    // After a commit (the writer's wake-up may be missed: then after idle_checkpoint_every),
+    // and never sooner than checkpoint_every after the last checkpoint.
+    checkpoint_wake_.wait_for(lock, idle_checkpoint_every, [&] {
+      return checkpoint_stop_ || committed_since_checkpoint_.load(std::memory_order_relaxed);
+    });
+    if (checkpoint_stop_) break;
+    committed_since_checkpoint_.store(false, std::memory_order_relaxed);
     try {
       // PASSIVE never waits for the writer; whatever it could not copy is taken next time.
       auto passive = c->prepare("PRAGMA wal_checkpoint(PASSIVE)");
@@ -209,6 +231,7 @@ void writer::run_checkpoints() {
     } catch (const std::exception& e) {
       spdlog::debug("WAL checkpoint skipped: {}", e.what());
     }
+    checkpoint_wake_.wait_for(lock, checkpoint_every, [&] { return checkpoint_stop_; });
   }
   try {
     c->exec("PRAGMA wal_checkpoint(TRUNCATE)");

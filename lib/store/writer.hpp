@@ -3,7 +3,9 @@
 // commit rate, not the push rate, bounds the disk work; each job's completion is called on the
 // io executor after its transaction committed (ok=true) or failed (ok=false: nothing of that
 // transaction was written). A second thread checkpoints the WAL from its own connection, so
-// checkpoints never stall the commit path.
+// checkpoints never stall the commit path; it checkpoints often (every few tens of
+// milliseconds under load), because the copying is CPU work done in one piece: done twice a
+// second, each piece held the io thread off a shared core for tens of milliseconds.
 //
 // Thread contract: submit() may be called from any thread; completions and nothing else run
 // on the io executor; jobs and the external-change hook run on the writer thread.
@@ -40,6 +42,10 @@ class writer {
   static constexpr std::int64_t max_wal_bytes = 32 << 20;
   // ... and only when a passive checkpoint left less than this to copy (the writer waits).
   static constexpr std::int64_t restart_within_bytes = 2 << 20;
+  // A passive checkpoint follows a commit after at least this long ...
+  static constexpr std::chrono::milliseconds checkpoint_every{25};
+  // ... and runs at least this often whatever happens.
+  static constexpr std::chrono::milliseconds idle_checkpoint_every{500};
 
   using job = util::move_only_function<void(connection&)>;
   using completion = util::move_only_function<void(bool ok)>;
@@ -73,8 +79,10 @@ class writer {
   static constexpr std::size_t max_background_per_transaction = 1000;
   // ... and only as much of that as fits in this long (from the transaction's start), when
   // pushes are in the transaction, or when it has only background work.
-  static constexpr std::chrono::milliseconds background_budget_with_pushes{2};
-  static constexpr std::chrono::milliseconds background_budget_alone{10};
+  static constexpr std::chrono::microseconds background_budget_with_pushes{500};
+  static constexpr std::chrono::microseconds background_budget_alone{1000};
+  // ... followed by a pause this long (unless interactive work arrives first).
+  static constexpr std::chrono::microseconds background_pause{200};
 
   void submit(job apply, completion done, lane l = lane::interactive, std::size_t weight = 1);
 
@@ -127,6 +135,9 @@ class writer {
   std::deque<entry> background_;
   bool stopping_ = false;
   stats stats_;
+  // Set when interactive work is handed over, cleared when the writer takes it (written under
+  // mutex_; read without it by a background-only transaction, to end early).
+  std::atomic<bool> interactive_waiting_{false};
 
   // Writer-thread only
   std::int64_t data_version_ = 0;
@@ -134,6 +145,9 @@ class writer {
   std::mutex checkpoint_mutex_;
   std::condition_variable checkpoint_wake_;
   bool checkpoint_stop_ = false;
+  // Set by the writer after a commit, cleared by the checkpointer (its wake-up is sent
+  // without checkpoint_mutex_, so one may be missed: idle_checkpoint_every bounds that).
+  std::atomic<bool> committed_since_checkpoint_{false};
 
   std::thread thread_;
   std::thread checkpoint_thread_;

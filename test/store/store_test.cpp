@@ -118,31 +118,31 @@ TEST_CASE("the push history sweep keeps each monitor's newest N pushes, window b
   for (int i = 1; i <= 3; ++i) push(sweep, ids[1].id, i);   // ids 13..15
 
   SECTION("rows not yet reflected in the written-behind snapshots are never swept") {
-    CHECK(sweep.step(f.c, 1, 0, 100) == 0);  // nothing flushed yet: nothing to look at
+    CHECK(sweep.step(f.c, 1, 100) == 0);  // nothing flushed yet: nothing to look at
     CHECK(count(ids[0].id) == 12);
     set_state_flushed_through(f.c, 10);
-    CHECK(sweep.step(f.c, 1, 0, 100) == 10);
+    CHECK(sweep.step(f.c, 1, 100) == 10);
     CHECK(count(ids[0].id) == 2);  // ids 1..10 went; 11 and 12 are after the mark
     CHECK(count(ids[1].id) == 3);  // ids 13..15, after the mark
     set_state_flushed_through(f.c, history_end(f.c));
-    CHECK(sweep.step(f.c, 1, 0, 100) == 15);
+    CHECK(sweep.step(f.c, 1, 100) == 15);
     CHECK(count(ids[0].id) == 1);
     CHECK(count(ids[1].id) == 1);
   }
 
-  SECTION("windows cover ids (from, from + window] and start over past the end") {
+  SECTION("a window is a number of rows, and past the end the sweep starts over") {
     set_state_flushed_through(f.c, history_end(f.c));
     // ids 1..8 are a's pushes 1..8: the first window drops 1..7 (newest is 12, keep 5).
-    CHECK(sweep.step(f.c, 5, 0, 8) == 8);
+    CHECK(sweep.step(f.c, 5, 8) == 8);
     CHECK(count(ids[0].id) == 5);
-    CHECK(sweep.step(f.c, 5, 8, 8) == 15);
+    CHECK(sweep.step(f.c, 5, 8) == 15);  // the 7 rows left: the end
     CHECK(count(ids[0].id) == 5);
     CHECK(oldest(ids[0].id) == 8);
     CHECK(count(ids[1].id) == 3);
-    // Past the end it starts over; a smaller N applies on the next pass.
-    CHECK(sweep.step(f.c, 2, 15, 8) == 8);
-    sweep.step(f.c, 2, 8, 8);
+    // Starting over from the oldest row left (id 8), a smaller N applies.
+    CHECK(sweep.step(f.c, 2, 4) == 11);  // ids 8..11: a's 8, 9 and 10 go
     CHECK(count(ids[0].id) == 2);
+    CHECK(sweep.step(f.c, 2, 4) == 15);
     CHECK(count(ids[1].id) == 2);
     CHECK(oldest(ids[1].id) == 2);
   }
@@ -151,11 +151,11 @@ TEST_CASE("the push history sweep keeps each monitor's newest N pushes, window b
     set_state_flushed_through(f.c, history_end(f.c));
     save_push_fields(f.c, {ids[0].id, 1, 10, "", {}});  // the snapshot lags two pushes behind
     history_sweep fresh;
-    fresh.step(f.c, 5, 0, 100);
+    fresh.step(f.c, 5, 100);
     CHECK(count(ids[0].id) == 7);  // seq 6..12: counted from 10, the sweep keeps more, never fewer
     push(fresh, ids[0].id, 13);
     set_state_flushed_through(f.c, history_end(f.c));
-    fresh.step(f.c, 5, 0, 100);
+    CHECK(fresh.step(f.c, 5, 100) == 16);
     CHECK(count(ids[0].id) == 5);
     CHECK(oldest(ids[0].id) == 9);
   }
@@ -164,7 +164,7 @@ TEST_CASE("the push history sweep keeps each monitor's newest N pushes, window b
     set_state_flushed_through(f.c, history_end(f.c));
     f.c.exec("DELETE FROM push_monitors WHERE monitor_id=" + std::to_string(ids[1].id));
     history_sweep fresh;
-    fresh.step(f.c, 1, 0, 100);
+    fresh.step(f.c, 1, 100);
     CHECK(count(ids[1].id) == 3);
   }
 }
