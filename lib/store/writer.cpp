@@ -25,6 +25,10 @@ writer::writer(const std::filesystem::path& file, const connection_options& opti
   conn_->exec("PRAGMA journal_size_limit=" + std::to_string(4 * max_wal_bytes));
   migrate(*conn_);
   data_version_ = conn_->query_int("PRAGMA data_version");
+  const auto page_size = std::max<std::int64_t>(512, conn_->query_int("PRAGMA page_size"));
+  checkpoint_step_frames_ = static_cast<int>(checkpoint_step_bytes / page_size);
+  // After the PRAGMA above (which would replace it): how the checkpointer learns the log grew.
+  sqlite3_wal_hook(conn_->handle(), &writer::on_wal_commit, this);
   thread_ = std::thread([this] { run(); });
   checkpoint_thread_ = std::thread([this] { run_checkpoints(); });
 }
@@ -147,8 +151,6 @@ void writer::run() {
           batch[applied].apply(*conn_);
         }
         tx.commit();
-        if (!committed_since_checkpoint_.exchange(true, std::memory_order_relaxed))
-          checkpoint_wake_.notify_one();
         if (applied < batch.size()) {
           std::lock_guard lock(mutex_);
           background_.insert(background_.begin(), std::make_move_iterator(batch.begin() + static_cast<long>(applied)),
@@ -194,6 +196,15 @@ void writer::check_external_change() {
   }
 }
 
+int writer::on_wal_commit(void* self, sqlite3*, const char*, int frames) {
+  auto& w = *static_cast<writer*>(self);
+  const int checkpointed = w.checkpointed_frames_.load(std::memory_order_relaxed);
+  const int grown = frames >= checkpointed ? frames - checkpointed : frames;  // else: started over
+  if (grown >= w.checkpoint_step_frames_ && !w.checkpoint_due_.exchange(true, std::memory_order_relaxed))
+    w.checkpoint_wake_.notify_one();
+  return SQLITE_OK;
+}
+
 void writer::run_checkpoints() {
   std::unique_ptr<connection> c;
   try {
@@ -206,13 +217,13 @@ void writer::run_checkpoints() {
   const auto page_size = c->query_int("PRAGMA page_size");
   std::unique_lock lock(checkpoint_mutex_);
   while (!checkpoint_stop_) {
-    // After a commit (the writer's wake-up may be missed: then after idle_checkpoint_every),
-    // and never sooner than checkpoint_every after the last checkpoint.
+    // Once the log grew by checkpoint_step_bytes (the writer's wake-up may be missed: then
+    // after idle_checkpoint_every), never sooner than checkpoint_every after the last one.
     checkpoint_wake_.wait_for(lock, idle_checkpoint_every, [&] {
-      return checkpoint_stop_ || committed_since_checkpoint_.load(std::memory_order_relaxed);
+      return checkpoint_stop_ || checkpoint_due_.load(std::memory_order_relaxed);
     });
     if (checkpoint_stop_) break;
-    committed_since_checkpoint_.store(false, std::memory_order_relaxed);
+    checkpoint_due_.store(false, std::memory_order_relaxed);
     try {
       // PASSIVE never waits for the writer; whatever it could not copy is taken next time.
       auto passive = c->prepare("PRAGMA wal_checkpoint(PASSIVE)");
@@ -222,12 +233,16 @@ void writer::run_checkpoints() {
         copied = passive.int64(2);
       }
       passive.reset();
+      checkpointed_frames_.store(static_cast<int>(wal_frames), std::memory_order_relaxed);
       // But under a steady stream of commits PASSIVE never catches the log's end, and SQLite
       // starts the log over only when a checkpoint did: without this the WAL grows without
       // bound. RESTART holds the writer back while it copies what PASSIVE left, so it runs
       // only when that is little; otherwise PASSIVE catches up first.
       if (wal_frames * page_size > max_wal_bytes && (wal_frames - copied) * page_size < restart_within_bytes)
+      {
         c->exec("PRAGMA wal_checkpoint(RESTART)");
+        checkpointed_frames_.store(0, std::memory_order_relaxed);
+      }
     } catch (const std::exception& e) {
       spdlog::debug("WAL checkpoint skipped: {}", e.what());
     }

@@ -3,9 +3,10 @@
 // commit rate, not the push rate, bounds the disk work; each job's completion is called on the
 // io executor after its transaction committed (ok=true) or failed (ok=false: nothing of that
 // transaction was written). A second thread checkpoints the WAL from its own connection, so
-// checkpoints never stall the commit path; it checkpoints often (every few tens of
-// milliseconds under load), because the copying is CPU work done in one piece: done twice a
-// second, each piece held the io thread off a shared core for tens of milliseconds.
+// checkpoints never stall the commit path. It checkpoints each time the log grew by
+// checkpoint_step_bytes (a few tens of times a second under full load), because the copying
+// is CPU work done in one piece: done twice a second, each piece held the io thread off a
+// shared core for tens of milliseconds.
 //
 // Thread contract: submit() may be called from any thread; completions and nothing else run
 // on the io executor; jobs and the external-change hook run on the writer thread.
@@ -42,9 +43,10 @@ class writer {
   static constexpr std::int64_t max_wal_bytes = 32 << 20;
   // ... and only when a passive checkpoint left less than this to copy (the writer waits).
   static constexpr std::int64_t restart_within_bytes = 2 << 20;
-  // A passive checkpoint follows a commit after at least this long ...
+  // A passive checkpoint runs once the log grew by this much since the last one ...
+  static constexpr std::int64_t checkpoint_step_bytes = 512 << 10;
+  // ... but not sooner than this after it, and at least this often whatever happens.
   static constexpr std::chrono::milliseconds checkpoint_every{25};
-  // ... and runs at least this often whatever happens.
   static constexpr std::chrono::milliseconds idle_checkpoint_every{500};
 
   using job = util::move_only_function<void(connection&)>;
@@ -116,6 +118,8 @@ class writer {
   void hand_over_staged();
   void run();
   void run_checkpoints();
+  // sqlite3_wal_hook: after each commit, on the writer thread, with the log's length.
+  static int on_wal_commit(void* self, sqlite3* db, const char* name, int frames);
   void check_external_change();
 
   // Constant after construction
@@ -145,9 +149,13 @@ class writer {
   std::mutex checkpoint_mutex_;
   std::condition_variable checkpoint_wake_;
   bool checkpoint_stop_ = false;
-  // Set by the writer after a commit, cleared by the checkpointer (its wake-up is sent
-  // without checkpoint_mutex_, so one may be missed: idle_checkpoint_every bounds that).
-  std::atomic<bool> committed_since_checkpoint_{false};
+  // Set by the writer's WAL hook once the log grew by a step, cleared by the checkpointer
+  // (the wake-up is sent without checkpoint_mutex_, so one may be missed:
+  // idle_checkpoint_every bounds that). checkpointed_frames_: the log's length at the last
+  // checkpoint (0 after a restart).
+  std::atomic<bool> checkpoint_due_{false};
+  std::atomic<int> checkpointed_frames_{0};
+  int checkpoint_step_frames_ = 512;  // checkpoint_step_bytes in pages; constant once started
 
   std::thread thread_;
   std::thread checkpoint_thread_;
