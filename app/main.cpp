@@ -3,12 +3,20 @@
 #include <CLI/CLI.hpp>
 #include <spdlog/spdlog.h>
 
+#include <malloc.h>
+
 #include <iostream>
 
 #include "buffered_log.hpp"
 #include "commands.hpp"
 
 int main(int argc, char** argv) {
+  // One malloc arena for every thread. The writer thread builds the start's records (40 MB at
+  // 100,000 monitors) and the io thread frees them while it builds the registry: with an arena
+  // per thread that memory could not be reused across them, and the start peaked at 175 MB of
+  // RSS instead of 138. Small allocations stay per thread (glibc's tcache), so pushes do not
+  // contend for the arena's lock (no change in the benchmark's throughput).
+  mallopt(M_ARENA_MAX, 1);
   CLI::App app{"uptime-monitor: push (heartbeat) monitoring for cron jobs, backups and services"};
   app.set_version_flag("--version", std::string("uptime-monitor ") + UPTIME_VERSION_STRING);
   app.require_subcommand(1);

@@ -442,40 +442,43 @@ std::optional<std::int64_t> history_sweep::newest_seq(connection& c, monitor_id 
   return stored;
 }
 
-std::int64_t history_sweep::step(connection& c, int keep, int window) {
-  const auto end = std::min(history_end(c), state_flushed_through(c));
-  // Consecutive rows to delete, as inclusive id ranges (the rows between two ids the scan
-  // returned are gone already, so a range deletes nothing it did not look at).
-  std::vector<std::pair<std::int64_t, std::int64_t>> doomed;
-  // A window counts rows, not ids: the ids of rows already deleted are skipped for free.
-  auto& rows = c.cached(
-      "SELECT id, monitor_id, seq FROM push_history WHERE id > ?1 AND id <= ?2 ORDER BY id LIMIT ?3");
-  rows.bind(1, next_after_).bind(2, end).bind(3, window);
-  bool extends = false;  // the previous row looked at is being deleted
-  int looked_at = 0;
-  std::int64_t last_id = 0;
-  while (rows.step()) {
-    const auto id = rows.int64(0);
-    ++looked_at;
-    last_id = id;
-    const auto newest = newest_seq(c, rows.int64(1));
-    const bool old = newest && rows.int64(2) <= *newest - keep;
-    if (old && extends)
-      doomed.back().second = id;
-    else if (old)
-      doomed.emplace_back(id, id);
-    extends = old;
-  }
-  rows.reset();
+void history_sweep::floor_function(sqlite3_context* ctx, int, sqlite3_value** args) {
+  auto& self = *static_cast<history_sweep*>(sqlite3_user_data(ctx));
+  const auto newest = self.newest_seq(*self.current_, sqlite3_value_int64(args[0]));
+  if (newest)
+    sqlite3_result_int64(ctx, *newest - sqlite3_value_int64(args[1]));
+  else
+    sqlite3_result_null(ctx);  // `seq <= NULL` holds for no row: nothing deleted
+}
 
-  auto& remove = c.cached("DELETE FROM push_history WHERE id >= ?1 AND id <= ?2");
-  for (const auto& [first, last] : doomed) {
-    remove.bind(1, first).bind(2, last);
-    remove.run();
+std::int64_t history_sweep::step(connection& c, int keep, int window) {
+  if (registered_on_ != c.handle()) {
+    // The rule a row is judged by, as an SQL function, so that one DELETE looks at and
+    // deletes a whole window's rows (a SELECT, then a DELETE per run of old rows, cost twice
+    // as much per row looked at).
+    const int rc = sqlite3_create_function_v2(c.handle(), "uptime_history_floor", 2,
+                                              SQLITE_UTF8 | SQLITE_DIRECTONLY, this,
+                                              &history_sweep::floor_function, nullptr, nullptr, nullptr);
+    if (rc != SQLITE_OK) throw sqlite_error(rc, "cannot register uptime_history_floor");
+    registered_on_ = c.handle();
   }
-  // Past the end (of the rows reflected in the snapshots): the next step starts over.
-  next_after_ = looked_at < window ? 0 : last_id;
-  return last_id;
+  current_ = &c;
+  const auto end = std::min(history_end(c), state_flushed_through(c));
+  if (next_after_ >= end) next_after_ = 0;  // past the end: start over from the oldest rows
+  // The window's last id: `window` rows on (the ids of rows already deleted cost nothing).
+  auto& last = c.cached(
+      "SELECT id FROM push_history WHERE id > ?1 AND id <= ?2 ORDER BY id LIMIT 1 OFFSET ?3");
+  last.bind(1, next_after_).bind(2, end).bind(3, window - 1);
+  const bool reached_end = !last.step();
+  const auto to_id = reached_end ? end : last.int64(0);
+  last.reset();
+
+  auto& remove = c.cached(
+      "DELETE FROM push_history WHERE id > ?1 AND id <= ?2 AND seq <= uptime_history_floor(monitor_id, ?3)");
+  remove.bind(1, next_after_).bind(2, to_id).bind(3, keep);
+  remove.run();
+  next_after_ = reached_end ? 0 : to_id;
+  return to_id;
 }
 
 }  // namespace uptime::store

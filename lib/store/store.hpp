@@ -166,8 +166,9 @@ class history_sweep {
   // write_push, and remember the row's seq as its monitor's newest.
   void record(connection& c, const push_row& row);
   // Looks at the next `window` rows and deletes those past their monitor's newest `keep`.
-  // Returns the last id looked at (0: none); the next step starts after it, or, once a step
-  // reached the end, over from the oldest rows. The position is kept here, so steps queued
+  // Returns the last id of the window (0: none); the next step starts after it, or, once a
+  // step reached the end, over from the oldest rows. Defines the SQL function
+  // uptime_history_floor on `c`, which refers to this object: it must outlive its steps. The position is kept here, so steps queued
   // before earlier ones ran never look at the same rows twice.
   std::int64_t step(connection& c, int keep, int window);
 
@@ -176,8 +177,13 @@ class history_sweep {
   // push_count, which is never ahead of its rows. nullopt for a monitor no longer stored.
   std::optional<std::int64_t> newest_seq(connection& c, monitor_id id);
 
+  // SQL uptime_history_floor(monitor_id, keep): the highest seq of that monitor that may go.
+  static void floor_function(sqlite3_context* ctx, int argc, sqlite3_value** args);
+
   std::vector<std::int64_t> newest_by_id_;  // indexed by monitor id; -1: not known yet
   std::int64_t next_after_ = 0;             // the next step looks at ids after this
+  sqlite3* registered_on_ = nullptr;        // the connection uptime_history_floor is defined on
+  connection* current_ = nullptr;           // the connection of the step running
 };
 
 }  // namespace uptime::store
