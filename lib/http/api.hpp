@@ -12,7 +12,16 @@
 
 namespace uptime::http_api {
 
-using request = http::request<http::string_body>;
+// A request as the listener parsed it: what routing and the push handler read, and no more
+// (the other header fields are not kept).
+struct request {
+  http::verb method = http::verb::get;
+  std::string method_string;  // as sent: GET, POST, ...
+  std::string target;         // the request-target: path and query, still encoded
+  unsigned version = 11;      // 10 or 11
+  std::string user_agent;     // the User-Agent field, or ""
+  std::string body;
+};
 
 // An answer. Every answer of this API is JSON (sent with Content-Type application/json and
 // Cache-Control no-store); the only other field is Allow, on a 405. Plain data rather than a
@@ -59,6 +68,7 @@ class api {
 // Routes one request: /api/push/<id>/<key>[/<signal>] (GET|POST|HEAD), /health (GET|HEAD); every other
 // path is 404 and a wrong method 405, both with JSON bodies.
 // `source_address` is the client's address as text (kept in the push history).
-void route(api& target, request&& req, const std::string& source_address, respond_fn respond);
+// The request's body is moved out; the rest is left as it was.
+void route(api& target, request& req, const std::string& source_address, respond_fn respond);
 
 }  // namespace uptime::http_api

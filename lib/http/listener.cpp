@@ -37,6 +37,47 @@ std::string_view write_now(tcp::socket& socket, std::string_view bytes, boost::s
   return ec ? std::string_view() : bytes.substr(sent);
 }
 
+// Parses one request into a `request` the session reuses (its strings keep their capacity
+// from one request to the next), keeping the one header field the API reads: Beast's
+// request_parser would build, and free, a list of every field for every push.
+class request_reader final : public http::basic_parser<true> {
+ public:
+  explicit request_reader(request& into) : req_(into) {
+    req_.method_string.clear();
+    req_.target.clear();
+    req_.user_agent.clear();
+    req_.body.clear();
+  }
+
+ private:
+  void on_request_impl(http::verb method, beast::string_view method_string, beast::string_view target,
+                       int version, boost::system::error_code&) override {
+    req_.method = method;
+    req_.method_string.assign(method_string.data(), method_string.size());
+    req_.target.assign(target.data(), target.size());
+    req_.version = static_cast<unsigned>(version);
+  }
+  void on_response_impl(int, beast::string_view, int, boost::system::error_code&) override {}
+  void on_field_impl(http::field name, beast::string_view, beast::string_view value,
+                     boost::system::error_code&) override {
+    if (name == http::field::user_agent) req_.user_agent.assign(value.data(), value.size());
+  }
+  void on_header_impl(boost::system::error_code&) override {}
+  void on_body_init_impl(const boost::optional<std::uint64_t>&, boost::system::error_code&) override {}
+  std::size_t on_body_impl(beast::string_view body, boost::system::error_code&) override {
+    req_.body.append(body.data(), body.size());
+    return body.size();
+  }
+  void on_chunk_header_impl(std::uint64_t, beast::string_view, boost::system::error_code&) override {}
+  std::size_t on_chunk_body_impl(std::uint64_t, beast::string_view body, boost::system::error_code&) override {
+    req_.body.append(body.data(), body.size());
+    return body.size();
+  }
+  void on_finish_impl(boost::system::error_code&) override {}
+
+  request& req_;
+};
+
 }  // namespace
 
 void serialize(const response& res, std::string& out) {
@@ -187,13 +228,14 @@ net::awaitable<void> listener::session(tcp::socket socket) {
   const auto remote = socket.remote_endpoint(ec);
   const std::string source_address = ec ? std::string() : remote.address().to_string();
   beast::flat_buffer buffer;
+  request req;      // reused across requests
   std::string out;  // the answer's bytes, reused across requests
   bool first = true;
 
   while (!stopping_) {
     // Wait for the next request's first bytes (idle), then give the header a bounded time
     // (a client trickling a header byte by byte is cut off: slowloris), then the body.
-    http::request_parser<http::string_body> parser;
+    request_reader parser(req);
     parser.eager(true);
     parser.header_limit(static_cast<std::uint32_t>(settings_.max_header_bytes));
     parser.body_limit(settings_.max_body_bytes);
@@ -246,15 +288,14 @@ net::awaitable<void> listener::session(tcp::socket socket) {
       res = error_response(http::status::bad_request, "Malformed HTTP request");
       close_after = true;
     } else {
-      auto req = parser.release();
-      const bool head = req.method() == http::verb::head;
-      const unsigned version = req.version();
-      const bool keep_alive = req.keep_alive();
+      const bool head = req.method == http::verb::head;
+      const unsigned version = req.version;
+      const bool keep_alive = parser.keep_alive();
       ++in_flight_;
       slot.never_expires();  // the answer may wait for a commit; that is not the client's doing
       res = co_await net::async_initiate<decltype(net::use_awaitable), void(response)>(
           [&](auto handler) {
-            route(target_, std::move(req), source_address,
+            route(target_, req, source_address,
                   [h = std::move(handler)](response r) mutable { std::move(h)(std::move(r)); });
           },
           net::use_awaitable);

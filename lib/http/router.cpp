@@ -85,14 +85,14 @@ std::optional<split_target> split(std::string_view target) {
 
 }  // namespace
 
-void route(api& target, request&& req, const std::string& source_address, respond_fn respond) {
-  auto parsed = split(req.target());
+void route(api& target, request& req, const std::string& source_address, respond_fn respond) {
+  auto parsed = split(req.target);
   if (!parsed) {
     respond(error_response(http::status::bad_request, "Malformed request target"));
     return;
   }
   auto& segments = parsed->segments;
-  const auto method = req.method();
+  const auto method = req.method;
 
   if (segments.size() == 1 && segments[0] == "health") {
     if (method != http::verb::get && method != http::verb::head) {
@@ -118,15 +118,10 @@ void route(api& target, request&& req, const std::string& source_address, respon
     call.secret_key = segments[3];
     if (segments.size() == 5) call.signal = segments[4];
     call.query = std::move(parsed->query);
-    call.method = std::string(req.method_string());
-    call.body = std::move(req.body());
+    call.method = req.method_string;
+    call.body = std::move(req.body);
     call.source_address = source_address;
-    // By walking the few fields: Beast's lookup by name costs more than the walk.
-    for (const auto& field : req)
-      if (field.name() == http::field::user_agent) {
-        call.user_agent = std::string(field.value());
-        break;
-      }
+    call.user_agent = req.user_agent;
     target.push(std::move(call), std::move(respond));
     return;
   }

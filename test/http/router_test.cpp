@@ -34,11 +34,14 @@ struct recording_api final : api {
 };
 
 response send(recording_api& a, http::verb method, std::string target, std::string body = "") {
-  request req{method, target, 11};
-  req.set(http::field::user_agent, "curl/8.0");
-  req.body() = std::move(body);
+  request req;
+  req.method = method;
+  req.method_string = std::string(http::to_string(method));
+  req.target = std::move(target);
+  req.user_agent = "curl/8.0";
+  req.body = std::move(body);
   std::optional<response> out;
-  route(a, std::move(req), "127.0.0.1",
+  route(a, req, "127.0.0.1",
         [&](response r) { out = std::move(r); });
   REQUIRE(out);
   return *out;
