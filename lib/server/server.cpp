@@ -45,10 +45,13 @@ constexpr auto sweep_tick = std::chrono::milliseconds(100);
 constexpr int expired_slice = 500;  // deadlines evaluated per turn of the io loop
 constexpr std::size_t max_expiry_backlog = 5000;  // writer jobs queued before evaluation waits
 constexpr int prune_every_ticks = 100;       // checks, state changes, outbox: every 10 s
-// The push history sweep looks at two rows per push appended, or a trickle when idle; one
-// job looks at most at a window's worth, so the writer's time box can split a tick's work.
+// The push history sweep (store::history_sweep) looks at two rows per push appended, trailing
+// a little more than one turn of the table behind the newest row, so that whole pages go at
+// once; and at a steady trickle without a trail, which brings every monitor to exactly its
+// limit. One job looks at most at a window's worth, so the writer's time box can split a
+// tick's work.
 constexpr std::int64_t history_sweep_per_push = 2;
-constexpr std::int64_t history_sweep_idle = 200;     // rows per tick (2,000/s)
+constexpr std::int64_t history_sweep_idle = 200;     // rows per tick (2,000/s), no trail
 constexpr std::int64_t history_sweep_window = 250;   // rows per job
 constexpr auto retry_delay = std::chrono::seconds(1);
 // Push state is written behind (store.hpp): monitors pushed since the last round get one
@@ -998,16 +1001,20 @@ class service final : public http_api::api {
     prune_timer_.async_wait([this](boost::system::error_code ec) {
       if (ec) return;
       const int keep = cfg_.database.push_history_per_monitor;
-      auto budget = std::max(history_sweep_idle,
-                             history_sweep_per_push * static_cast<std::int64_t>(pushes_since_sweep_));
+      const auto sweep = [&](std::int64_t rows, std::int64_t trail) {
+        for (; rows > 0; rows -= history_sweep_window) {
+          const auto window = static_cast<int>(std::min(rows, history_sweep_window));
+          writer_->submit([history = &history_, keep, window, trail](store::connection& c) {
+                            history->step(c, keep, window, trail);
+                          },
+                          nullptr, store::writer::lane::background);
+        }
+      };
+      sweep(history_sweep_idle, 0);
+      // A quarter of a turn more than keep × monitors behind the newest row.
+      sweep(history_sweep_per_push * static_cast<std::int64_t>(pushes_since_sweep_),
+            static_cast<std::int64_t>(keep) * static_cast<std::int64_t>(monitors_.size()) * 5 / 4);
       pushes_since_sweep_ = 0;
-      for (; budget > 0; budget -= history_sweep_window) {
-        const auto window = static_cast<int>(std::min(budget, history_sweep_window));
-        writer_->submit([history = &history_, keep, window](store::connection& c) {
-                          history->step(c, keep, window);
-                        },
-                        nullptr, store::writer::lane::background);
-      }
       if (++prune_ticks_ % prune_every_ticks == 0) {
         store::retention r{cfg_.database.retention_days, cfg_.database.max_check_results, keep};
         auto next_checks = std::make_shared<monitor_id>(prune_cursor_);

@@ -451,7 +451,7 @@ void history_sweep::floor_function(sqlite3_context* ctx, int, sqlite3_value** ar
     sqlite3_result_null(ctx);  // `seq <= NULL` holds for no row: nothing deleted
 }
 
-std::int64_t history_sweep::step(connection& c, int keep, int window) {
+std::int64_t history_sweep::step(connection& c, int keep, int window, std::int64_t trail) {
   if (registered_on_ != c.handle()) {
     // The rule a row is judged by, as an SQL function, so that one DELETE looks at and
     // deletes a whole window's rows (a SELECT, then a DELETE per run of old rows, cost twice
@@ -463,21 +463,22 @@ std::int64_t history_sweep::step(connection& c, int keep, int window) {
     registered_on_ = c.handle();
   }
   current_ = &c;
-  const auto end = std::min(history_end(c), state_flushed_through(c));
-  if (next_after_ >= end) next_after_ = 0;  // past the end: start over from the oldest rows
+  auto& next_after = next_after_[trail > 0 ? 1 : 0];
+  const auto end = std::min(history_end(c) - trail, state_flushed_through(c));
+  if (next_after >= end) next_after = 0;  // past the end: start over from the oldest rows
   // The window's last id: `window` rows on (the ids of rows already deleted cost nothing).
   auto& last = c.cached(
       "SELECT id FROM push_history WHERE id > ?1 AND id <= ?2 ORDER BY id LIMIT 1 OFFSET ?3");
-  last.bind(1, next_after_).bind(2, end).bind(3, window - 1);
+  last.bind(1, next_after).bind(2, end).bind(3, window - 1);
   const bool reached_end = !last.step();
   const auto to_id = reached_end ? end : last.int64(0);
   last.reset();
 
   auto& remove = c.cached(
       "DELETE FROM push_history WHERE id > ?1 AND id <= ?2 AND seq <= uptime_history_floor(monitor_id, ?3)");
-  remove.bind(1, next_after_).bind(2, to_id).bind(3, keep);
+  remove.bind(1, next_after).bind(2, to_id).bind(3, keep);
   remove.run();
-  next_after_ = reached_end ? 0 : to_id;
+  next_after = reached_end ? 0 : to_id;
   return to_id;
 }
 

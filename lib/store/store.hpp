@@ -170,7 +170,13 @@ class history_sweep {
   // step reached the end, over from the oldest rows. Defines the SQL function
   // uptime_history_floor on `c`, which refers to this object: it must outlive its steps. The position is kept here, so steps queued
   // before earlier ones ran never look at the same rows twice.
-  std::int64_t step(connection& c, int keep, int window);
+  // `trail`: rows this close to the newest are not looked at yet. Set to a little more than
+  // one turn of the table (keep × monitors), the rows a step looks at are nearly all past
+  // their monitor's newest `keep` under a steady load: whole pages go at once, instead of
+  // each page being rewritten once for every few of its rows that went. Steps with a trail
+  // and steps without one (which keep every monitor at exactly `keep`) have positions of
+  // their own.
+  std::int64_t step(connection& c, int keep, int window, std::int64_t trail = 0);
 
  private:
   // The newest seq of `id`: from record(), else (first look since start) its stored
@@ -181,7 +187,7 @@ class history_sweep {
   static void floor_function(sqlite3_context* ctx, int argc, sqlite3_value** args);
 
   std::vector<std::int64_t> newest_by_id_;  // indexed by monitor id; -1: not known yet
-  std::int64_t next_after_ = 0;             // the next step looks at ids after this
+  std::int64_t next_after_[2] = {0, 0};     // the next step looks at ids after this: [trailing]
   sqlite3* registered_on_ = nullptr;        // the connection uptime_history_floor is defined on
   connection* current_ = nullptr;           // the connection of the step running
 };

@@ -160,6 +160,16 @@ TEST_CASE("the push history sweep keeps each monitor's newest N pushes, window b
     CHECK(oldest(ids[0].id) == 9);
   }
 
+  SECTION("rows within `trail` of the newest are not looked at yet") {
+    set_state_flushed_through(f.c, history_end(f.c));
+    CHECK(sweep.step(f.c, 1, 100, 5) == 10);  // ids 11..15 are the newest 5
+    CHECK(count(ids[0].id) == 2);  // a: seq 1..10 went; 11 could go too, but is in the trail
+    CHECK(count(ids[1].id) == 3);  // b: seq 1 and 2 could go, but are in the trail
+    CHECK(sweep.step(f.c, 1, 100, 0) == 15);  // starts over, and now reaches the end
+    CHECK(count(ids[0].id) == 1);
+    CHECK(count(ids[1].id) == 1);
+  }
+
   SECTION("the rows of a monitor no longer stored are left alone") {
     set_state_flushed_through(f.c, history_end(f.c));
     f.c.exec("DELETE FROM push_monitors WHERE monitor_id=" + std::to_string(ids[1].id));
