@@ -57,6 +57,12 @@ constexpr auto retry_delay = std::chrono::seconds(1);
 // Push state is written behind (store.hpp): monitors pushed since the last round get one
 // snapshot each, this often, in chunks the writer spreads over its transactions.
 constexpr auto state_flush_period = std::chrono::seconds(1);
+// ... but no more than about this many snapshots a second: with tens of thousands of monitors
+// pushed at random, nearly every push would need its own snapshot (each on its own page of
+// push_monitors), so rounds then come less often, up to every max_state_flush_period, and a
+// push costs the same with 100,000 monitors as with 1,000.
+constexpr std::size_t max_snapshots_per_second = 10'000;
+constexpr auto max_state_flush_period = std::chrono::seconds(10);
 constexpr std::size_t state_flush_chunk = 50;  // well under a millisecond of writes
 
 // Everything the io thread knows about one enabled push monitor.
@@ -870,7 +876,14 @@ class service final : public http_api::api {
     flush_timer_.expires_after(state_flush_period);
     flush_timer_.async_wait([this](boost::system::error_code ec) {
       if (ec) return;
-      flush_state();
+      const auto due = std::clamp<steady::duration>(
+          std::chrono::milliseconds(dirty_.size() * 1000 / max_snapshots_per_second),
+          state_flush_period, max_state_flush_period);
+      // (a little early is on time: the timer ticks every state_flush_period)
+      if (steady::now() - last_state_flush_ + state_flush_period / 10 >= due) {
+        last_state_flush_ = steady::now();
+        flush_state();
+      }
       schedule_state_flush();
     });
   }
@@ -1099,6 +1112,7 @@ class service final : public http_api::api {
   std::deque<monitor_id> expired_;  // deadline timers fired, not yet evaluated
   bool expired_sorted_ = true;
   std::vector<monitor_id> dirty_;   // monitors pushed since their last snapshot (write-behind)
+  steady::time_point last_state_flush_ = steady::now();
   std::uint64_t pushes_since_flush_ = 0;
   std::uint64_t pushes_since_sweep_ = 0;
   bool draining_expired_ = false;
