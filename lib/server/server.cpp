@@ -925,7 +925,6 @@ class service final : public http_api::api {
           for (const auto& s : *chunk)
             if (auto it = monitors_.find(s.id); it != monitors_.end()) mark_dirty(*it->second);
           ++pushes_since_flush_;
-    ++pushes_since_sweep_;
         },
         store::writer::lane::background, weight);
   }
