@@ -24,6 +24,7 @@
 #include "notify/dispatcher.hpp"
 #include "notify/transport.hpp"
 #include "server/channels.hpp"
+#include "server/pacing.hpp"
 #include "store/outbox.hpp"
 #include "store/store.hpp"
 #include "store/writer.hpp"
@@ -55,14 +56,8 @@ constexpr std::int64_t history_sweep_idle = 200;     // rows per tick (2,000/s),
 constexpr std::int64_t history_sweep_window = 250;   // rows per job
 constexpr auto retry_delay = std::chrono::seconds(1);
 // Push state is written behind (store.hpp): monitors pushed since the last round get one
-// snapshot each, this often, in chunks the writer spreads over its transactions.
-constexpr auto state_flush_period = std::chrono::seconds(1);
-// ... but no more than about this many snapshots a second: with tens of thousands of monitors
-// pushed at random, nearly every push would need its own snapshot (each on its own page of
-// push_monitors), so rounds then come less often, up to every max_state_flush_period, and a
-// push costs the same with 100,000 monitors as with 1,000.
-constexpr std::size_t max_snapshots_per_second = 10'000;
-constexpr auto max_state_flush_period = std::chrono::seconds(10);
+// snapshot each, in rounds paced by state_flush_due (pacing.hpp), in chunks the writer spreads
+// over its transactions.
 constexpr std::size_t state_flush_chunk = 50;  // well under a millisecond of writes
 
 // Everything the io thread knows about one enabled push monitor.
@@ -876,11 +871,8 @@ class service final : public http_api::api {
     flush_timer_.expires_after(state_flush_period);
     flush_timer_.async_wait([this](boost::system::error_code ec) {
       if (ec) return;
-      const auto due = std::clamp<steady::duration>(
-          std::chrono::milliseconds(dirty_.size() * 1000 / max_snapshots_per_second),
-          state_flush_period, max_state_flush_period);
       // (a little early is on time: the timer ticks every state_flush_period)
-      if (steady::now() - last_state_flush_ + state_flush_period / 10 >= due) {
+      if (steady::now() - last_state_flush_ + state_flush_period / 10 >= state_flush_due(dirty_.size())) {
         last_state_flush_ = steady::now();
         flush_state();
       }
@@ -1023,9 +1015,8 @@ class service final : public http_api::api {
         }
       };
       sweep(history_sweep_idle, 0);
-      // A quarter of a turn more than keep × monitors behind the newest row.
       sweep(history_sweep_per_push * static_cast<std::int64_t>(pushes_since_sweep_),
-            static_cast<std::int64_t>(keep) * static_cast<std::int64_t>(monitors_.size()) * 5 / 4);
+            history_sweep_trail(keep, monitors_.size()));
       pushes_since_sweep_ = 0;
       if (++prune_ticks_ % prune_every_ticks == 0) {
         store::retention r{cfg_.database.retention_days, cfg_.database.max_check_results, keep};

@@ -165,7 +165,7 @@ TEST_CASE("the push history sweep keeps each monitor's newest N pushes, window b
     CHECK(sweep.step(f.c, 1, 100, 5) == 10);  // ids 11..15 are the newest 5
     CHECK(count(ids[0].id) == 2);  // a: seq 1..10 went; 11 could go too, but is in the trail
     CHECK(count(ids[1].id) == 3);  // b: seq 1 and 2 could go, but are in the trail
-    CHECK(sweep.step(f.c, 1, 100, 0) == 15);  // starts over, and now reaches the end
+    CHECK(sweep.step(f.c, 1, 100, 0) == 15);  // without a trail: its own position, to the end
     CHECK(count(ids[0].id) == 1);
     CHECK(count(ids[1].id) == 1);
   }
