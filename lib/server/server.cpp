@@ -10,9 +10,13 @@
 #include <algorithm>
 #include <charconv>
 #include <deque>
+#include <limits>
 #include <optional>
 #include <queue>
+#include <utility>
 #include <unordered_map>
+
+#include <boost/unordered/unordered_flat_map.hpp>
 
 #include "core/alerting.hpp"
 #include "core/duration.hpp"
@@ -25,6 +29,7 @@
 #include "notify/transport.hpp"
 #include "server/channels.hpp"
 #include "server/pacing.hpp"
+#include "server/write_behind.hpp"
 #include "store/outbox.hpp"
 #include "store/store.hpp"
 #include "store/writer.hpp"
@@ -56,26 +61,34 @@ constexpr std::int64_t history_sweep_idle = 200;     // rows per tick (2,000/s),
 constexpr std::int64_t history_sweep_window = 250;   // rows per job
 constexpr auto retry_delay = std::chrono::seconds(1);
 // Push state is written behind (store.hpp): monitors pushed since the last round get one
-// snapshot each, in rounds paced by state_flush_due (pacing.hpp), in chunks the writer spreads
-// over its transactions.
+// snapshot each, in rounds paced by state_flush_due (pacing.hpp), taken a few chunks at a time
+// as the writer finishes earlier ones (flush_state).
 constexpr std::size_t state_flush_chunk = 50;  // well under a millisecond of writes
+constexpr int state_flush_chunks_in_flight = 16;
 
-// Everything the io thread knows about one enabled push monitor.
+// Everything the io thread knows about one enabled push monitor. What a push reads and writes
+// comes first, so that with 100,000 monitors pushed at random a push touches few cache lines
+// of its entry; the rest (names, alerting, the timer itself) follows.
 struct monitor_entry {
   monitor_entry(net::io_context& io) : deadline_timer(io) {}
+  // ---- read or written by every push
   monitor_id id = 0;
+  bool require_payload = false;
+  bool dirty = false;                  // pushed since the last snapshot (queued in dirty_)
+  bool timer_armed = false;
+  std::chrono::steady_clock::time_point timer_fires_at;
+  std::int64_t push_count = 0;
+  util::stored_secret secret_key;
+  core::monitor_rules rules;
+  core::monitor_state state;
+  std::string last_message;            // of the last push
+  // ---- the rest
+  std::int64_t state_version = 0;      // of the last snapshot taken for the database
+  std::uint64_t timer_generation = 0;  // a wait whose generation is stale is ignored
   std::string name;
   std::string group;
-  std::string secret_key;
-  core::monitor_rules rules;
-  bool require_payload = false;
   std::chrono::seconds check_interval{0};  // set (and the first check queued) by apply_settings
   std::chrono::steady_clock::time_point next_check;  // the one live entry in the check queue
-  core::monitor_state state;
-  std::int64_t push_count = 0;
-  std::string last_message;            // of the last push
-  std::int64_t state_version = 0;      // of the last snapshot taken for the database
-  bool dirty = false;                  // pushed since that snapshot (queued in dirty_)
   std::vector<std::string> channels;   // notification channel names
   bool alert_on_down = true;
   bool alert_on_up = true;
@@ -84,9 +97,6 @@ struct monitor_entry {
   // Waits for the deadline while UP, for the next reminder while DOWN. Bound to the
   // io_context's own executor type: any_io_executor would add 40 bytes to each of 100,000.
   net::basic_waitable_timer<steady, net::wait_traits<steady>, net::io_context::executor_type> deadline_timer;
-  bool timer_armed = false;
-  std::chrono::steady_clock::time_point timer_fires_at;
-  std::uint64_t timer_generation = 0;  // a wait whose generation is stale is ignored
 };
 
 // What a push's 200 answer says, known before its commit.
@@ -225,7 +235,7 @@ class service final : public http_api::api {
       return;
     }
     monitor_entry& m = *it->second;
-    if (!util::secrets_equal(m.secret_key, call.secret_key)) {
+    if (!util::secrets_equal(m.secret_key.view(), call.secret_key)) {
       respond(http_api::error_response(http::status::forbidden, "Invalid secret key"));
       return;
     }
@@ -274,8 +284,10 @@ class service final : public http_api::api {
 
     // Behind a state change of this monitor still queued in the background lane, the push
     // queues there too: one monitor's writes (and alerts) stay in order.
-    const auto lane = background_pending_.count(m.id) ? store::writer::lane::background
-                                                      : store::writer::lane::interactive;
+    // (empty() first: after a storm the map keeps 100,000 buckets, and a lookup costs a miss)
+    const auto lane = !background_pending_.empty() && background_pending_.count(m.id)
+                          ? store::writer::lane::background
+                          : store::writer::lane::interactive;
     writer_->submit(
         [history = &history_, row = std::move(row), change = outcome.change,
          after = std::move(after), alerts](store::connection& c) {
@@ -400,7 +412,7 @@ class service final : public http_api::api {
   monitor_entry& add_monitor(const store::monitor_record& r) {
     auto entry = std::make_unique<monitor_entry>(io_);
     entry->id = r.id;
-    entry->secret_key = r.secret_key;
+    entry->secret_key.assign(r.secret_key);
     entry->state = r.state;
     entry->push_count = r.push_count;
     entry->last_message = r.last_message;
@@ -458,7 +470,7 @@ class service final : public http_api::api {
   }
 
   std::string push_url(const monitor_entry& m) const {
-    return cfg_.public_base_url() + "/api/push/" + std::to_string(m.id) + "/" + m.secret_key;
+    return cfg_.public_base_url() + "/api/push/" + std::to_string(m.id) + "/" + std::string(m.secret_key.view());
   }
 
   void reload() {
@@ -550,7 +562,7 @@ class service final : public http_api::api {
                    it->first, it->second->name);
       it->second->deadline_timer.cancel();
       if (it->second->dirty) persist_state(it->first);  // its last pushes, before it goes
-      it = monitors_.erase(it);
+      monitors_.erase(it++);  // (the flat map's erase leaves the other iterators valid)
       ++removed;
     }
     spdlog::info("Configuration reloaded: {} push monitors ({} added, {} re-timed, {} removed)",
@@ -565,8 +577,8 @@ class service final : public http_api::api {
     net::post(io_, [this, secrets = std::move(secrets)] {
       for (const auto& [id, key] : secrets) {
         auto it = monitors_.find(id);
-        if (it == monitors_.end() || util::secrets_equal(it->second->secret_key, key)) continue;
-        it->second->secret_key = key;
+        if (it == monitors_.end() || util::secrets_equal(it->second->secret_key.view(), key)) continue;
+        it->second->secret_key.assign(key);
         spdlog::info("Monitor {} \"{}\": push key changed in the database; the old key no longer "
                      "works",
                      id, it->second->name);
@@ -872,7 +884,8 @@ class service final : public http_api::api {
     flush_timer_.async_wait([this](boost::system::error_code ec) {
       if (ec) return;
       // (a little early is on time: the timer ticks every state_flush_period)
-      if (steady::now() - last_state_flush_ + state_flush_period / 10 >= state_flush_due(dirty_.size())) {
+      if (!round_ &&
+          steady::now() - last_state_flush_ + state_flush_period / 10 >= state_flush_due(dirty_.size())) {
         last_state_flush_ = steady::now();
         flush_state();
       }
@@ -880,47 +893,87 @@ class service final : public http_api::api {
     });
   }
 
-  // One round of the write-behind: a snapshot of every monitor pushed since the last round.
-  // The round's first job (interactive, so it runs before any push acknowledged after this
-  // moment) reads how far push_history goes; its last job records that as
-  // state_flushed_through once every snapshot before it has been written.
+  // A round of the write-behind: a snapshot of every monitor pushed since the last round.
+  // Its first job (interactive, so it runs before any push acknowledged after this moment)
+  // reads how far push_history goes; once every snapshot of the round is written, a last job
+  // records that as state_flushed_through. A snapshot taken later than the round's start
+  // holds more pushes, never fewer: replay skips the pushes a snapshot already holds.
+  //
+  // The snapshots go in id order (write_behind_round), a few chunks at a time, each taken
+  // when the writer has finished an earlier one: with 100,000 monitors a round taken at once
+  // was 20 MB of copies built in one handler, and the pushes queued behind it waited for it.
+  // When stopping, the rest is taken at once.
   void flush_state() {
-    if (dirty_.empty() && pushes_since_flush_ == 0) return;
-    pushes_since_flush_ = 0;
-    auto through = std::make_shared<std::int64_t>(0);
-    writer_->submit([through](store::connection& c) { *through = store::history_end(c); }, nullptr);
-    auto chunk = std::make_shared<std::vector<store::state_snapshot>>();
-    for (const auto id : dirty_) {
-      const auto it = monitors_.find(id);
-      if (it == monitors_.end() || !it->second->dirty) continue;
-      chunk->push_back(snapshot(*it->second));
-      if (chunk->size() == state_flush_chunk) {
-        write_snapshots(std::move(chunk), nullptr);
-        chunk = std::make_shared<std::vector<store::state_snapshot>>();
-      }
+    if (!round_) {
+      if (dirty_.empty() && pushes_since_flush_ == 0) return;
+      pushes_since_flush_ = 0;
+      round_.emplace(std::exchange(dirty_, {}));
+      writer_->submit([through = round_->through](store::connection& c) { *through = store::history_end(c); },
+                      nullptr);
     }
-    dirty_.clear();
-    write_snapshots(std::move(chunk), std::move(through));
+    pump_state_round();
   }
 
-  void write_snapshots(std::shared_ptr<std::vector<store::state_snapshot>> chunk,
-                       std::shared_ptr<std::int64_t> through) {
-    const auto weight = std::max<std::size_t>(1, chunk->size());
+  void pump_state_round() {
+    auto& r = *round_;
+    const int max_in_flight = stopping_ ? std::numeric_limits<int>::max() : state_flush_chunks_in_flight;
+    for (auto ids = r.chunks.next_chunk(state_flush_chunk, max_in_flight); !ids.empty();
+         ids = r.chunks.next_chunk(state_flush_chunk, max_in_flight)) {
+      std::vector<store::state_snapshot> chunk;
+      chunk.reserve(ids.size());
+      for (const auto id : ids)
+        if (const auto it = monitors_.find(id); it != monitors_.end() && it->second->dirty)
+          chunk.push_back(snapshot(*it->second));
+      if (chunk.empty()) {
+        r.chunks.chunk_done(true);  // pushed again and written since, or removed: nothing to do
+        continue;
+      }
+      r.snapshots += chunk.size();
+      write_snapshots(std::move(chunk));
+    }
+    if (r.chunks.finished()) finish_state_round();
+  }
+
+  void write_snapshots(std::vector<store::state_snapshot> chunk) {
+    const auto weight = std::max<std::size_t>(1, chunk.size());
+    auto shared = std::make_shared<const std::vector<store::state_snapshot>>(std::move(chunk));
     writer_->submit(
-        [chunk, through](store::connection& c) {
-          for (const auto& s : *chunk) store::save_push_fields(c, s);
-          if (through) store::set_state_flushed_through(c, *through);
+        [shared](store::connection& c) {
+          for (const auto& s : *shared) store::save_push_fields(c, s);
         },
-        [this, chunk](bool ok) {
-          if (ok) return;
-          // Written again by the next round (the pushes themselves are safe in push_history).
-          for (const auto& s : *chunk)
-            if (auto it = monitors_.find(s.id); it != monitors_.end()) mark_dirty(*it->second);
-          ++pushes_since_flush_;
+        [this, shared](bool ok) {
+          // Not written: the next round writes them again (the pushes themselves are safe in
+          // push_history), and this one must not move the mark past them.
+          if (!ok)
+            for (const auto& s : *shared)
+              if (auto it = monitors_.find(s.id); it != monitors_.end()) mark_dirty(*it->second);
+          round_->chunks.chunk_done(ok);
+          pump_state_round();
         },
         store::writer::lane::background, weight);
   }
 
+  void finish_state_round() {
+    const auto r = std::move(*round_);
+    round_.reset();
+    spdlog::debug("Write-behind round: {} snapshots in {} ms{}", r.snapshots,
+                  std::chrono::duration_cast<std::chrono::milliseconds>(steady::now() - r.started).count(),
+                  r.chunks.failed() ? " (some not written)" : "");
+    if (!r.chunks.may_move_mark()) {
+      ++pushes_since_flush_;  // the next round moves it
+      return;
+    }
+    writer_->submit(
+        [through = r.through](store::connection& c) {
+          if (*through > 0) store::set_state_flushed_through(c, *through);
+        },
+        [this](bool ok) {
+          if (!ok) ++pushes_since_flush_;
+        },
+        store::writer::lane::background);
+    // Stopping: what was pushed during this round goes now too.
+    if (stopping_ && !dirty_.empty()) flush_state();
+  }
 
   void retry_later(std::function<void()> again) {
     if (stopping_) return;
@@ -1066,23 +1119,27 @@ class service final : public http_api::api {
   // last write-behind round, the liveness record) committed. What does not make it in time is
   // still safe: the writer commits everything queued when it stops, and pushes not written
   // behind are replayed from push_history at the next start.
-  void wait_for_quiet(std::shared_ptr<bool> flushed, steady::time_point give_up) {
+  void wait_for_quiet(std::shared_ptr<bool> alive_written, steady::time_point give_up) {
     const bool timed_out = steady::now() >= give_up;
-    if (!flushed && (listener_->requests_in_flight() == 0 || timed_out)) {
-      flushed = std::make_shared<bool>(false);
+    if (!final_flush_started_ && (listener_->requests_in_flight() == 0 || timed_out)) {
+      final_flush_started_ = true;
       flush_state();
-      writer_->submit([now = wall_.now()](store::connection& c) { store::record_alive(c, now); },
-                      [flushed](bool) { *flushed = true; }, store::writer::lane::background);
     }
-    if ((flushed && *flushed) || timed_out) {
+    // After the last round's mark (queued when its snapshots were written, on this thread).
+    if (final_flush_started_ && !round_ && !alive_written) {
+      alive_written = std::make_shared<bool>(false);
+      writer_->submit([now = wall_.now()](store::connection& c) { store::record_alive(c, now); },
+                      [alive_written](bool) { *alive_written = true; }, store::writer::lane::background);
+    }
+    if ((alive_written && *alive_written) || timed_out) {
       // One more turn so answers just handed to sessions are written out.
       shutdown_timer_.expires_after(std::chrono::milliseconds(50));
       shutdown_timer_.async_wait([this](boost::system::error_code) { io_.stop(); });
       return;
     }
     shutdown_timer_.expires_after(std::chrono::milliseconds(10));
-    shutdown_timer_.async_wait([this, flushed, give_up](boost::system::error_code ec) {
-      if (!ec) wait_for_quiet(flushed, give_up);
+    shutdown_timer_.async_wait([this, alive_written, give_up](boost::system::error_code ec) {
+      if (!ec) wait_for_quiet(alive_written, give_up);
     });
   }
 
@@ -1102,6 +1159,15 @@ class service final : public http_api::api {
   std::deque<monitor_id> expired_;  // deadline timers fired, not yet evaluated
   bool expired_sorted_ = true;
   std::vector<monitor_id> dirty_;   // monitors pushed since their last snapshot (write-behind)
+  // The write-behind round under way (flush_state).
+  struct state_round {
+    explicit state_round(std::vector<monitor_id> pushed) : chunks(std::move(pushed)) {}
+    write_behind_round chunks;
+    std::size_t snapshots = 0;
+    steady::time_point started = steady::now();
+    std::shared_ptr<std::int64_t> through = std::make_shared<std::int64_t>(0);  // read by its first job
+  };
+  std::optional<state_round> round_;
   steady::time_point last_state_flush_ = steady::now();
   std::uint64_t pushes_since_flush_ = 0;
   std::uint64_t pushes_since_sweep_ = 0;
@@ -1118,10 +1184,13 @@ class service final : public http_api::api {
   net::steady_timer flush_timer_;
   net::steady_timer expiry_timer_;  // drain_expired waiting for the writer's backlog
   net::steady_timer shutdown_timer_;
-  std::unordered_map<monitor_id, std::unique_ptr<monitor_entry>> monitors_;
+  // Open addressing, one probe of a flat array per lookup: with 100,000 monitors pushed at
+  // random, std::unordered_map's bucket -> node -> entry chain cost three cache misses a push.
+  boost::unordered_flat_map<monitor_id, std::unique_ptr<monitor_entry>> monitors_;
   std::priority_queue<due_check, std::vector<due_check>, std::greater<>> check_queue_;
   monitor_id prune_cursor_ = 0;
   bool stopping_ = false;
+  bool final_flush_started_ = false;  // the last write-behind round, once requests are answered
   int exit_code_ = 0;
 };
 

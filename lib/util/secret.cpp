@@ -4,6 +4,7 @@
 #include <openssl/crypto.h>
 #include <openssl/rand.h>
 
+#include <algorithm>
 #include <array>
 #include <stdexcept>
 
@@ -40,6 +41,24 @@ bool secrets_equal(std::string_view expected, std::string_view given) noexcept {
     return false;
   }
   return CRYPTO_memcmp(expected.data(), given.data(), expected.size()) == 0;
+}
+
+void stored_secret::assign(std::string_view text) {
+  clear();
+  if (text.size() > inline_capacity) {
+    long_ = std::make_unique<char[]>(text.size());
+    std::copy(text.begin(), text.end(), long_.get());
+  } else {
+    std::copy(text.begin(), text.end(), inline_);
+  }
+  size_ = static_cast<std::uint32_t>(text.size());
+}
+
+void stored_secret::clear() noexcept {
+  OPENSSL_cleanse(inline_, sizeof inline_);
+  if (long_) OPENSSL_cleanse(long_.get(), size_);
+  long_.reset();
+  size_ = 0;
 }
 
 }  // namespace uptime::util

@@ -33,6 +33,26 @@ class RestartTest(ServerTestCase):
             self.assertPushOk(s.push(n), before[n][0])
         self.assertEqual(s.stop(), 0)
 
+    def test_sigterm_writes_every_monitors_push_state_so_a_restart_replays_nothing(self):
+        """Push state is written behind, a few chunks of snapshots at a time: a clean stop
+        writes the rest at once, and moves the replay mark to the last push."""
+        names = [f"Job {i:03d}" for i in range(400)]  # several chunks of snapshots
+        s = self.start_server(make_config([push_monitor(n, "1h") for n in names]))
+        conn = s.connection()
+        self.addCleanup(conn.close)
+        for round_ in (1, 2):
+            for n in names:
+                self.assertPushOk(s.push(n, method="POST", body={"message": f"{n} #{round_}"},
+                                         conn=conn))
+        conn.close()
+        self.assertEqual(s.stop(), 0)
+        rows = s.query("SELECT m.name, p.push_count, p.last_message FROM monitors m "
+                       "JOIN push_monitors p ON p.monitor_id = m.id")
+        self.assertEqual({r["name"]: (r["push_count"], r["last_message"]) for r in rows},
+                         {n: (2, f"{n} #2") for n in names})
+        mark = s.query_one("SELECT value FROM server_meta WHERE key = 'state_flushed_through'")[0]
+        self.assertEqual(int(mark), s.query_one("SELECT max(id) FROM push_history")[0])
+
     def test_sigterm_exit_code_is_0_with_requests_and_idle_connections_open(self):
         s = self.start_server(make_config([push_monitor("One", "1h")]))
         idle = s.connection()

@@ -27,3 +27,24 @@ TEST_CASE("secrets compare equal only when identical") {
   CHECK_FALSE(secrets_equal("abc", ""));
   CHECK_FALSE(secrets_equal("", ""));
 }
+
+TEST_CASE("a stored secret gives back what it was given, short or long") {
+  const auto generated = generate_secret();
+  const std::string long_key(200, 'k');
+  stored_secret s(generated);
+  CHECK(s.view() == generated);
+  s.assign(long_key);  // past the room inside
+  CHECK(s.view() == long_key);
+  stored_secret copy = s;
+  s.assign("short");
+  CHECK(s.view() == "short");
+  CHECK(copy.view() == long_key);
+  copy = s;
+  CHECK(copy.view() == "short");
+  s.assign("");
+  CHECK(s.view().empty());
+  CHECK_FALSE(secrets_equal(s.view(), ""));  // no key: nothing matches
+  const std::string exactly_inside(44, 'x'), one_past(45, 'y');
+  CHECK(stored_secret(exactly_inside).view() == exactly_inside);
+  CHECK(stored_secret(one_past).view() == one_past);
+}
