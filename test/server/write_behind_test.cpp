@@ -2,6 +2,7 @@
 // once, and when the round may move state_flushed_through.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <vector>
 
 #include "server/write_behind.hpp"
@@ -25,6 +26,18 @@ TEST_CASE("a round hands out its monitors in id order, a chunk at a time") {
   r.chunk_done(true);
   CHECK(r.finished());
   CHECK(r.may_move_mark());
+}
+
+TEST_CASE("a large round still comes out in id order") {
+  std::vector<std::int64_t> pushed;
+  for (std::int64_t i = 0; i < 1000; ++i) pushed.push_back((i * 7919) % 1000 + 1);  // 1..1000, shuffled
+  write_behind_round r(pushed);
+  std::vector<std::int64_t> out;
+  for (auto c = r.next_chunk(64, 1'000); !c.empty(); c = r.next_chunk(64, 1'000)) out.insert(out.end(), c.begin(), c.end());
+  REQUIRE(out.size() == 1000);
+  CHECK(std::is_sorted(out.begin(), out.end()));
+  CHECK(out.front() == 1);
+  CHECK(out.back() == 1000);
 }
 
 TEST_CASE("no more than max_in_flight chunks are with the writer at once") {
