@@ -907,7 +907,9 @@ class service final : public http_api::api {
     if (!round_) {
       if (dirty_.empty() && pushes_since_flush_ == 0) return;
       pushes_since_flush_ = 0;
+      const auto pushed = dirty_.size();
       round_.emplace(std::exchange(dirty_, {}));
+      dirty_.reserve(pushed);  // about as many by the next round: no growing it again
       writer_->submit([through = round_->through](store::connection& c) { *through = store::history_end(c); },
                       nullptr);
     }
