@@ -2,6 +2,8 @@
 // a failing job failing only its own transaction, and outside changes noticed.
 #include <catch2/catch.hpp>
 
+#include <sched.h>
+
 #include <atomic>
 #include <thread>
 
@@ -174,4 +176,17 @@ TEST_CASE("stop on the io thread writes what that turn staged") {
   }
   connection c(t.file);
   CHECK(c.query_int("SELECT count(*) FROM x") == 10);
+}
+
+TEST_CASE("the writer's thread does not preempt the io thread when woken (SCHED_BATCH)") {
+  temp_db t;
+  net::io_context io;
+  writer w(t.file, {}, io.get_executor());
+  std::atomic<int> policy{-1};
+  bool done = false;
+  w.submit([&](connection&) { policy = sched_getscheduler(0); }, [&](bool) { done = true; });
+  run_until(io, [&] { return done; });
+  w.stop();
+  CHECK(policy == SCHED_BATCH);
+  CHECK(sched_getscheduler(0) == SCHED_OTHER);  // the caller's (the io thread's) is untouched
 }
