@@ -39,9 +39,10 @@ namespace uptime::store {
 class writer {
  public:
   // The WAL is started over once it holds more than this (it may grow by what half a second
-  // of commits adds before the next look).
+  // of commits adds before the next look) ...
   static constexpr std::int64_t max_wal_bytes = 32 << 20;
-  // ... and only when a passive checkpoint left less than this to copy (the writer waits).
+  // ... by the writer thread, between two transactions, once a passive checkpoint left less
+  // than this to copy (the commits behind wait while it copies the rest).
   static constexpr std::int64_t restart_within_bytes = 2 << 20;
   // A passive checkpoint runs once the log grew by this much since the last one ...
   static constexpr std::int64_t checkpoint_step_bytes = 512 << 10;
@@ -118,6 +119,7 @@ class writer {
   void hand_over_staged();
   void run();
   void run_checkpoints();
+  void restart_wal();
   // sqlite3_wal_hook: after each commit, on the writer thread, with the log's length.
   static int on_wal_commit(void* self, sqlite3* db, const char* name, int frames);
   void check_external_change();
@@ -155,6 +157,9 @@ class writer {
   // checkpoint (0 after a restart).
   std::atomic<bool> checkpoint_due_{false};
   std::atomic<int> checkpointed_frames_{0};
+  // Set by the checkpointer when the log is long and nearly all copied; the writer then
+  // starts it over (restart_wal).
+  std::atomic<bool> wal_restart_due_{false};
   int checkpoint_step_frames_ = 512;  // checkpoint_step_bytes in pages; constant once started
 
   std::thread thread_;

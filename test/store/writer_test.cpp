@@ -190,3 +190,51 @@ TEST_CASE("the writer's thread does not preempt the io thread when woken (SCHED_
   CHECK(policy == SCHED_BATCH);
   CHECK(sched_getscheduler(0) == SCHED_OTHER);  // the caller's (the io thread's) is untouched
 }
+
+TEST_CASE("under a steady stream of commits the WAL is started over instead of growing") {
+  connection_options options;
+  SECTION("synchronous=normal") {}
+  SECTION("synchronous=full (a commit waits for its fsync)") { options.synchronous_full = true; }
+  temp_db t;
+  net::io_context io;
+  writer w(t.file, options, io.get_executor());
+  bool created = false;
+  w.submit([](connection& c) { c.exec("CREATE TABLE x(id INTEGER PRIMARY KEY, v BLOB)"); },
+           [&](bool) { created = true; });
+  run_until(io, [&] { return created; });
+  // Each job rewrites a 4 KB row (several pages: several WAL frames), over the same 1,000
+  // rows, so the database stays small and only the log could grow. The producer never
+  // lets the queue run dry: the writer has no pause in which a checkpoint could slip in.
+  constexpr std::int64_t written_target = 4 * writer::max_wal_bytes;
+  constexpr int row_bytes = 4000;
+  std::atomic<int> committed{0};
+  std::atomic<bool> stop{false};
+  std::thread producer([&] {
+    for (int i = 0; !stop; ++i) {
+      while (!stop && i - committed > 200) std::this_thread::yield();
+      w.submit([i](connection& c) {
+        c.prepare("INSERT OR REPLACE INTO x(id, v) VALUES(" + std::to_string(i % 1000) + ", zeroblob(" +
+                  std::to_string(row_bytes) + "))").run();
+      }, [&](bool) { ++committed; });
+    }
+  });
+  const auto wal = std::filesystem::path(t.file.string() + "-wal");
+  std::uintmax_t largest = 0;
+  const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(120);
+  while (static_cast<std::int64_t>(committed) * row_bytes < written_target &&
+         std::chrono::steady_clock::now() < give_up) {
+    io.restart();
+    io.run_for(std::chrono::milliseconds(5));
+    std::error_code ec;
+    largest = std::max(largest, std::filesystem::file_size(wal, ec) * !ec);
+  }
+  stop = true;
+  producer.join();
+  w.stop();
+  io.restart();
+  io.poll();  // the last completions, while `committed` still exists
+  INFO("committed " << committed << " jobs; largest WAL " << largest << " bytes");
+  CHECK(static_cast<std::int64_t>(committed) * row_bytes >= written_target);
+  // The log is started over past max_wal_bytes; it may grow by what is committed meanwhile.
+  CHECK(largest < static_cast<std::uintmax_t>(writer::max_wal_bytes * 2));
+}
