@@ -3,10 +3,14 @@
 // commit rate, not the push rate, bounds the disk work; each job's completion is called on the
 // io executor after its transaction committed (ok=true) or failed (ok=false: nothing of that
 // transaction was written). A second thread checkpoints the WAL from its own connection, so
-// checkpoints never stall the commit path. It checkpoints each time the log grew by
+// checkpoints stay off the commit path. It checkpoints each time the log grew by
 // checkpoint_step_bytes (a few tens of times a second under full load), because the copying
 // is CPU work done in one piece: done twice a second, each piece held the io thread off a
-// shared core for tens of milliseconds.
+// shared core for tens of milliseconds. Only the log's restart (past max_wal_bytes) is the
+// writer's own, between two transactions: the little the checkpointer left, then a fresh log.
+//
+// Both threads run SCHED_BATCH, so that on a core shared with the io thread they wait for
+// its turn to end instead of preempting it when it wakes them.
 //
 // Thread contract: submit() may be called from any thread; completions and nothing else run
 // on the io executor; jobs and the external-change hook run on the writer thread.
