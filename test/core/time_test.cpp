@@ -11,6 +11,15 @@ TEST_CASE("instants are written as ISO-8601 UTC with Z and whole seconds") {
   CHECK(format_iso(t) == "2025-01-15T10:30:00Z");
 }
 
+TEST_CASE("the date part, cached per thread, follows every change of day, back and forth") {
+  // format_iso_text keeps the last day it wrote: a new day, an earlier one, the same day
+  // again and midnight must each come out whole.
+  for (auto text : {"2025-01-15T23:59:59Z", "2025-01-16T00:00:00Z", "2025-01-15T10:30:00Z",
+                    "1999-12-31T23:59:59Z", "2000-01-01T00:00:00Z", "2000-01-01T00:00:01Z",
+                    "2024-02-29T12:00:00Z", "2025-01-15T23:59:59Z"})
+    CHECK(std::string(format_iso_text(*parse_iso(text)).view()) == text);
+}
+
 TEST_CASE("ISO text parses back, with fractions, offsets and SQLite's format") {
   CHECK(format_iso(*parse_iso("2024-02-29T23:59:59Z")) == "2024-02-29T23:59:59Z");
   CHECK(parse_iso("2025-01-15T10:30:00.250Z")->time_since_epoch().count() % 1000 == 250);
