@@ -5,6 +5,8 @@
 #include <boost/json.hpp>
 #include <optional>
 
+#include "core/text.hpp"
+
 namespace uptime::core {
 
 namespace {
@@ -16,12 +18,31 @@ std::string_view trim(std::string_view s) {
   return s;
 }
 
-// Cuts at max_message_chars without splitting a UTF-8 sequence.
+// A job's text as a message: cut at max_message_chars without splitting a UTF-8 sequence,
+// and valid UTF-8 whatever the job sent (a message cut mid-character by `tail -c`, a body in
+// Latin-1): it goes into the database, alerts and JSON, where ill-formed text cannot be read
+// back.
 std::string cap(std::string_view s) {
-  if (s.size() <= max_message_chars) return std::string(s);
-  std::size_t n = max_message_chars;
-  while (n > 0 && (static_cast<unsigned char>(s[n]) & 0xC0) == 0x80) --n;
-  return std::string(s.substr(0, n)) + "…";
+  // Where to cut `t` so as not to split a sequence: back over at most three continuation
+  // bytes (a sequence is at most four bytes; more are ill-formed anyway).
+  const auto cut_point = [](std::string_view t) {
+    std::size_t n = max_message_chars;
+    for (int k = 0; k < 3 && n > 0 && (static_cast<unsigned char>(t[n]) & 0xC0) == 0x80; ++k) --n;
+    return n;
+  };
+  bool cut = false;
+  if (s.size() > max_message_chars) {
+    s = s.substr(0, cut_point(s));
+    cut = true;
+  }
+  std::string out(s);
+  make_valid_utf8(out);
+  if (out.size() > max_message_chars) {  // replacements are longer than the bytes they replace
+    out.resize(cut_point(out));
+    cut = true;
+  }
+  if (cut) out += "…";
+  return out;
 }
 
 }  // namespace

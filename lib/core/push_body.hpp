@@ -15,7 +15,8 @@
 namespace uptime::core {
 
 // Longest message kept with a push (in the history and as a DOWN reason); the full body is
-// kept separately as the payload.
+// kept separately as the payload. Every message these functions return is valid UTF-8 (ill-formed
+// sequences replaced with U+FFFD) and at most this many bytes plus the "…" that marks a cut.
 inline constexpr std::size_t max_message_chars = 1000;
 
 struct push_body_error {

@@ -1,10 +1,13 @@
 // Alert <-> JSON for the outbox (see alert_json.hpp).
 #include "notify/alert_json.hpp"
 
+#include "core/text.hpp"
+
 #include <openssl/rand.h>
 
 #include <array>
 #include <boost/json.hpp>
+#include <cmath>
 #include <cstdio>
 #include <stdexcept>
 
@@ -21,6 +24,13 @@ std::optional<core::utc_time> time_of(const json::object& o, std::string_view ke
   if (!v || !v->is_string()) return std::nullopt;
   return core::parse_iso(v->get_string());
 }
+// Every text goes out as valid UTF-8: JSON that is not cannot be parsed back, and an alert
+// that cannot be read from the outbox is an alert nobody receives. Texts are made valid where
+// they enter (a push's message), so this is the last line of defence, not the normal path.
+json::string text(std::string_view s) {
+  if (core::is_valid_utf8(s)) return json::string(s);
+  return json::string(core::to_valid_utf8(s));
+}
 std::string text_of(const json::object& o, std::string_view key) {
   const auto* v = o.if_contains(key);
   return v && v->is_string() ? std::string(v->get_string()) : std::string();
@@ -34,20 +44,21 @@ std::optional<alert_event> parse_event(std::string_view text) {
 }
 
 std::string to_json(const alert& a) {
-  json::object o{{"alert_id", a.alert_id},
+  json::object o{{"alert_id", text(a.alert_id)},
                  {"event", to_string(a.event)},
                  {"monitor_id", a.monitor_id},
-                 {"monitor_name", a.monitor_name},
-                 {"monitor_group", a.monitor_group},
-                 {"monitor_type", a.monitor_type},
-                 {"status", a.status},
-                 {"previous_status", a.previous_status},
-                 {"message", a.message},
+                 {"monitor_name", text(a.monitor_name)},
+                 {"monitor_group", text(a.monitor_group)},
+                 {"monitor_type", text(a.monitor_type)},
+                 {"status", text(a.status)},
+                 {"previous_status", text(a.previous_status)},
+                 {"message", text(a.message)},
                  {"occurred_at", core::format_iso(a.occurred_at)},
                  {"last_push_at", time_value(a.last_push_at)},
                  {"next_expected_by", time_value(a.next_expected_by)},
-                 {"push_host", a.push_host}};
-  if (a.duration_seconds) o["duration_seconds"] = *a.duration_seconds;
+                 {"push_host", text(a.push_host)}};
+  // (JSON has no NaN or infinity: such a duration would not read back the same)
+  if (a.duration_seconds && std::isfinite(*a.duration_seconds)) o["duration_seconds"] = *a.duration_seconds;
   return json::serialize(o);
 }
 

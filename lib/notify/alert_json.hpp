@@ -10,6 +10,8 @@
 
 namespace uptime::notify {
 
+// Always text that alert_from_json reads back: a text that is not valid UTF-8 is repaired
+// (U+FFFD for each ill-formed sequence) rather than written unreadable.
 std::string to_json(const alert& a);
 std::optional<alert> alert_from_json(std::string_view text);  // nullopt if malformed
 std::optional<alert_event> parse_event(std::string_view text);

@@ -3,6 +3,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include "core/text.hpp"
+
 namespace uptime::notify {
 
 dispatcher::dispatcher(net::io_context& io, transport& t, std::function<core::utc_time()> now,
@@ -76,7 +78,7 @@ void dispatcher::give_up(const key& k, const std::string& why) {
   l.busy = false;
   auto& head = l.queue.front();
   spdlog::error("Alert {} for monitor {} \"{}\" via {} given up: {}", to_string(head.what.event),
-                head.what.monitor_id, head.what.monitor_name, head.channel, why);
+                head.what.monitor_id, head.what.monitor_name, head.channel, core::log_text(why).view());
   if (report_.gave_up) report_.gave_up(head, now_(), why);
   l.queue.pop_front();
   pump(k);
@@ -103,7 +105,7 @@ void dispatcher::on_result(const key& k, delivery_result r) {
       if (!retry_at) {
         spdlog::error("Alert {} for monitor {} \"{}\" via {} given up after {} attempts: {}",
                       to_string(a.event), a.monitor_id, a.monitor_name, head.channel, head.attempts,
-                      r.error);
+                      core::log_text(r.error).view());  // (it may quote what the receiver sent)
         if (report_.gave_up) report_.gave_up(head, now, r.error);
         l.queue.pop_front();
       } else if (report_.failed) {
@@ -114,7 +116,7 @@ void dispatcher::on_result(const key& k, delivery_result r) {
       head.next_attempt_at = *retry_at;
       spdlog::warn("Alert {} for monitor {} \"{}\" via {} failed (attempt {}): {}; next try at {}",
                    to_string(a.event), a.monitor_id, a.monitor_name, head.channel, head.attempts,
-                   r.error, core::format_iso(*retry_at));
+                   core::log_text(r.error).view(), core::format_iso(*retry_at));
       if (report_.failed) report_.failed(head, r.error);
     }
   }

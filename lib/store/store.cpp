@@ -423,7 +423,14 @@ void history_sweep::record(connection& c, const push_row& row) {
   if (row.id <= 0 || row.id > max_remembered_id) return;
   const auto slot = static_cast<std::size_t>(row.id);
   if (slot >= newest_by_id_.size()) newest_by_id_.resize(slot + 1, -1);
+  undo_.emplace_back(slot, newest_by_id_[slot]);
   newest_by_id_[slot] = std::max(newest_by_id_[slot], row.seq);
+}
+
+void history_sweep::transaction_ended(bool committed) {
+  if (!committed)
+    for (auto it = undo_.rbegin(); it != undo_.rend(); ++it) newest_by_id_[it->first] = it->second;
+  undo_.clear();
 }
 
 std::optional<std::int64_t> history_sweep::newest_seq(connection& c, monitor_id id) {

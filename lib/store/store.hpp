@@ -163,8 +163,14 @@ prune_step_result prune_step(connection& c, const retention& r, core::utc_time n
 // keep a few rows fewer than `keep` for a while, never more rows than it should.
 class history_sweep {
  public:
-  // write_push, and remember the row's seq as its monitor's newest.
+  // write_push, and remember the row's seq as its monitor's newest (until transaction_ended
+  // says the transaction rolled back).
   void record(connection& c, const push_row& row);
+  // After every transaction of the connection record() ran on (writer::transaction_end_hook):
+  // a rollback takes back what its record() calls remembered. Else rows that were never
+  // written (pushes answered 500 during an outage) would raise a monitor's newest seq, and the
+  // sweep would delete rows that are among its newest `keep`.
+  void transaction_ended(bool committed);
   // Looks at the next `window` rows and deletes those past their monitor's newest `keep`.
   // Returns the last id of the window (0: none); the next step starts after it, or, once a
   // step reached the end, over from the oldest rows. Defines the SQL function
@@ -187,6 +193,8 @@ class history_sweep {
   static void floor_function(sqlite3_context* ctx, int argc, sqlite3_value** args);
 
   std::vector<std::int64_t> newest_by_id_;  // indexed by monitor id; -1: not known yet
+  // (slot, value before) for each record() of the transaction under way, to roll it back.
+  std::vector<std::pair<std::size_t, std::int64_t>> undo_;
   std::int64_t next_after_[2] = {0, 0};     // the next step looks at ids after this: [trailing]
   sqlite3* registered_on_ = nullptr;        // the connection uptime_history_floor is defined on
   connection* current_ = nullptr;           // the connection of the step running

@@ -13,9 +13,11 @@
 namespace uptime::store {
 
 writer::writer(const std::filesystem::path& file, const connection_options& options,
-               net::io_context::executor_type io, external_change_hook on_external_change)
+               net::io_context::executor_type io, external_change_hook on_external_change,
+               transaction_end_hook on_transaction_end)
     : file_(file), options_(options), io_(std::move(io)),
-      on_external_change_(std::move(on_external_change)), staging_(std::make_shared<staging>()) {
+      on_external_change_(std::move(on_external_change)),
+      on_transaction_end_(std::move(on_transaction_end)), staging_(std::make_shared<staging>()) {
   staging_->owner = this;
   if (file_.has_parent_path()) std::filesystem::create_directories(file_.parent_path());
   conn_ = std::make_unique<connection>(file_);
@@ -177,11 +179,12 @@ void writer::run() {
                              std::make_move_iterator(batch.end()));
           batch.resize(applied);
         }
+        note_outcome(true, nullptr);
       } catch (const std::exception& e) {
         ok = false;
-        spdlog::error("Database write failed ({} queued changes not saved): {}", batch.size(),
-                      e.what());
+        note_outcome(false, e.what());
       }
+      if (on_transaction_end_) on_transaction_end_(ok);
       {
         std::lock_guard lock(mutex_);
         ++stats_.transactions;
@@ -204,6 +207,29 @@ void writer::run() {
       check_external_change();
     }
   }
+}
+
+void writer::note_outcome(bool committed, const char* error) {
+  if (committed) {
+    if (!failing_.load(std::memory_order_relaxed)) return;
+    failing_.store(false, std::memory_order_relaxed);
+    const auto lasted = std::chrono::duration_cast<std::chrono::milliseconds>(
+        std::chrono::steady_clock::now() - outage_started_);
+    spdlog::info("Database writes succeed again after {:.1f} s ({} transactions failed meanwhile)",
+                 static_cast<double>(lasted.count()) / 1000.0, outage_failures_);
+    return;
+  }
+  ++outage_failures_;
+  if (failing_.load(std::memory_order_relaxed)) {
+    spdlog::debug("Database write failed again: {}", error);
+    return;
+  }
+  failing_.store(true, std::memory_order_relaxed);
+  outage_started_ = std::chrono::steady_clock::now();
+  outage_failures_ = 1;
+  spdlog::error("Database writes are failing: {}. Pushes are answered 500 until it recovers; "
+                "state changes and alerts are kept and retried (this is logged once per outage)",
+                error);
 }
 
 // The log starts over when a write transaction begins with every frame of it copied to the

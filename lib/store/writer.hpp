@@ -59,6 +59,10 @@ class writer {
   // Runs on the writer thread when another process committed to the database (PRAGMA
   // data_version changed), e.g. a user's `sqlite3 … UPDATE push_monitors SET secret_key=…`.
   using external_change_hook = std::function<void(connection&)>;
+  // Runs on the writer thread after each transaction: committed, or rolled back (nothing of
+  // its jobs was written). For caches the jobs keep beside the database (history_sweep), which
+  // must forget what a rolled-back transaction told them.
+  using transaction_end_hook = std::function<void(bool committed)>;
 
   struct stats {
     std::uint64_t transactions = 0;
@@ -69,7 +73,8 @@ class writer {
   // Opens the database (creating it and its folder), configures and migrates it. Throws
   // sqlite_error / std::runtime_error when it cannot; nothing is started then.
   writer(const std::filesystem::path& file, const connection_options& options,
-         net::io_context::executor_type io, external_change_hook on_external_change = {});
+         net::io_context::executor_type io, external_change_hook on_external_change = {},
+         transaction_end_hook on_transaction_end = {});
   ~writer();
   writer(const writer&) = delete;
   writer& operator=(const writer&) = delete;
@@ -98,6 +103,11 @@ class writer {
   void stop();
 
   stats counters() const;
+  // True from a failed transaction to the next one that commits: the database is out (a full
+  // disk, a lock held elsewhere, a read-only file). Producers of optional work (write-behind
+  // rounds, pruning) hold back meanwhile. The writer logs one line when an outage starts and
+  // one when it ends, however many transactions fail in between. Any thread.
+  bool failing() const { return failing_.load(std::memory_order_relaxed); }
   // Background jobs waiting: a producer of many (an expiry storm) waits while this is large,
   // so the queue, and the memory it holds, stays bounded.
   std::size_t background_backlog() const;
@@ -133,6 +143,7 @@ class writer {
   connection_options options_;
   net::io_context::executor_type io_;
   external_change_hook on_external_change_;
+  transaction_end_hook on_transaction_end_;
   std::unique_ptr<connection> conn_;  // used only by the writer thread once started
 
   // io-thread only
@@ -149,8 +160,15 @@ class writer {
   // mutex_; read without it by a background-only transaction, to end early).
   std::atomic<bool> interactive_waiting_{false};
 
+  std::atomic<bool> failing_{false};  // written by the writer thread only
+
   // Writer-thread only
   std::int64_t data_version_ = 0;
+  // The outage under way (failing_): when it began and how many transactions failed in it.
+  std::chrono::steady_clock::time_point outage_started_;
+  std::uint64_t outage_failures_ = 0;
+  // After a transaction: the outage log lines and failing_.
+  void note_outcome(bool committed, const char* error);
 
   std::mutex checkpoint_mutex_;
   std::condition_variable checkpoint_wake_;

@@ -127,3 +127,25 @@ TEST_CASE("require_payload applies to finishes, not to start and log signals") {
   CHECK(error_of(read("0", "", {}, true)).find("requires a JSON object body") != std::string::npos);
   CHECK(ok(read("start", "", {}, true)).signal == push_signal::start);
 }
+
+TEST_CASE("a message that is not valid UTF-8 is repaired where it enters, not refused") {
+  const auto raw = report("disk \xFF\xFE full");
+  CHECK(raw.message == "disk \xEF\xBF\xBD\xEF\xBF\xBD full");
+  // A German error cut mid-character by the README's `tail -c` wrapper.
+  auto fail = read_push({"fail", "Schreibfehler auf Ger\xC3", {}, false});
+  REQUIRE(std::holds_alternative<push_report>(fail));
+  CHECK(std::get<push_report>(fail).signal == push_signal::failure);
+  CHECK(std::get<push_report>(fail).message == "Schreibfehler auf Ger\xEF\xBF\xBD");
+  // Uptime Kuma's ?msg= is percent-decoded, so it can carry any byte too.
+  auto kuma = read_push({"", "", {{"status", "down"}, {"msg", "caf\xE9"}}, false});
+  REQUIRE(std::holds_alternative<push_report>(kuma));
+  CHECK(std::get<push_report>(kuma).message == "caf\xEF\xBF\xBD");
+}
+
+TEST_CASE("a long ill-formed message stays within the limit once repaired") {
+  const auto r = report(std::string(3000, '\xFF'));
+  CHECK(r.message.size() <= max_message_chars + std::string("…").size());
+  CHECK(r.message.substr(r.message.size() - 3) == "…");
+  const auto cut_in_char = report(std::string(999, 'a') + "\xE2\x82\xAC tail");
+  CHECK(cut_in_char.message == std::string(999, 'a') + "…");
+}

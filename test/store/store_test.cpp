@@ -170,6 +170,23 @@ TEST_CASE("the push history sweep keeps each monitor's newest N pushes, window b
     CHECK(count(ids[1].id) == 1);
   }
 
+  SECTION("pushes whose transaction rolled back do not count towards a monitor's newest") {
+    // An outage: 50 more pushes of a are recorded, then their transaction rolls back (the
+    // server answered them 500). The next push that commits takes seq 13 again.
+    sweep.transaction_ended(true);
+    {
+      transaction tx(f.c);
+      for (int i = 13; i <= 62; ++i) push(sweep, ids[0].id, i);
+    }  // destroyed without commit: rolled back
+    sweep.transaction_ended(false);
+    push(sweep, ids[0].id, 13);
+    sweep.transaction_ended(true);
+    set_state_flushed_through(f.c, history_end(f.c));
+    sweep.step(f.c, 10, 100);
+    CHECK(count(ids[0].id) == 10);  // seq 4..13: the newest 10, not none
+    CHECK(oldest(ids[0].id) == 4);
+  }
+
   SECTION("the rows of a monitor no longer stored are left alone") {
     set_state_flushed_through(f.c, history_end(f.c));
     f.c.exec("DELETE FROM push_monitors WHERE monitor_id=" + std::to_string(ids[1].id));
