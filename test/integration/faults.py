@@ -267,10 +267,10 @@ class OutageScenario:
     every promise checked about it (each in its own subTest, so one broken promise does not
     hide the others).
 
-    Pushes at `rate` to `names` (each padded with `pad` bytes); after 1 s induce() the fault
-    and wait for the first push answered 500; `outage_window` s more pushes, then
-    `idle_window` s without any (still broken); repair(); push until one is answered 200; 1 s
-    more pushes; SIGTERM. Then check: every answer 200 or 500 {"error":"Internal server
+    Pushes once to each of `names`, then at `rate` (each padded with `pad` bytes); after 1.5 s
+    induce() the fault and wait for the first push answered 500; `outage_window` s more
+    pushes, then `idle_window` s without any (still broken); repair(); push until one is
+    answered 200; 1 s more pushes; SIGTERM. Then check: every answer 200 or 500 {"error":"Internal server
     error"}; the server never died; /health 503 during, 200 after; idle CPU below
     `idle_cpu_limit` of a core; the log gained at most `log_lines_limit` lines over the outage,
     with one "Database writes are failing" and one "Database writes succeed again"; a 200
@@ -291,8 +291,14 @@ class OutageScenario:
     def outage_scenario(self, s: Server, names, induce, repair, pad: int = 0,
                         what: str = "outage") -> None:
         ids = {n: s.monitor_id(n) for n in names}
+        opening = []
+        for n in names:
+            r = s.push(n, method="POST", body={"message": f"opening-{n}"})
+            opening.append(PushResult(n, f"opening-{n}", r.status, r.json, time.monotonic()))
+        self.assertEqual([r.status for r in opening], [200] * len(names), opening)
         before = self.run_pusher(Pusher(s, names, self.rate, pad, tag="before"))
-        time.sleep(1.0)
+        # The log is flushed every second: the UP lines of the first pushes come before the mark.
+        time.sleep(1.5)
         self.assertTrue(before.snapshot() and all(r.status == 200 for r in before.snapshot()),
                         f"pushes failed before the {what}: {before.snapshot()[-3:]}")
 
@@ -322,7 +328,7 @@ class OutageScenario:
         s.stop()
 
         during = before.snapshot()[first_failure:]
-        results = before.snapshot() + probes + after.snapshot()
+        results = opening + before.snapshot() + probes + after.snapshot()
         sys.stderr.write(
             f"\n[{what}: {len(during)} pushes in the outage ({sum(r.status == 500 for r in during)}"
             f" answered 500); idle CPU {idle_cpu * 100:.1f} % of a core; log +{window_lines} "

@@ -93,13 +93,15 @@ class ClockStepTest(ServerTestCase):
         return [line for line in s.log_text()[since:].splitlines() if STEP_LOG_RE.search(line)]
 
     def test_a_clock_step_forward_is_not_a_false_down(self):
-        """Promises: a +1 h step 2 s after a push does not put a 6 s monitor DOWN in the 3 s
-        after the step, nor 1 h monitors pushed just before it; the 6 s monitor still goes
-        DOWN when its job stops, about 6 s of real time after its last push (between 5 and
-        10 s); the step is logged once (a line matching /clock.*(step|jump)/i)."""
-        hourly = [f"Hourly {i}" for i in range(1, 4)]
-        s = self.start([push_monitor("Fast", "6s")] + [push_monitor(n, "1h") for n in hourly])
-        for name in ["Fast"] + hourly:
+        """Promises: after a +1 h step 2 s after their pushes, no monitor goes DOWN before its
+        job is late in real time: a 30 s monitor and 1 h monitors stay UP for the 12 s after
+        the step; a 6 s monitor stays UP for the first 3 s after it and then goes DOWN about
+        6 s of real time after its last push (between 5 and 10 s), its job having stopped;
+        the step is logged once (a line matching /clock.*(step|jump)/i)."""
+        steady = ["Half"] + [f"Hourly {i}" for i in range(1, 4)]
+        s = self.start([push_monitor("Fast", "6s"), push_monitor("Half", "30s")]
+                       + [push_monitor(n, "1h") for n in steady[1:]])
+        for name in ["Fast"] + steady:
             self.assertPushOk(s.push(name))
         pushed_at = time.monotonic()
         time.sleep(2.0)
@@ -107,21 +109,21 @@ class ClockStepTest(ServerTestCase):
         self.step(s, +HOUR)
         stepped_at = time.monotonic()
 
-        early = self.watch(s, ["Fast"] + hourly, stepped_at + 3.0)
-        later = self.watch(s, [n for n in ["Fast"] + hourly if n not in early],
-                           pushed_at + 10.0, stop_when_down="Fast")
-        time.sleep(max(0.0, stepped_at + 8.0 - time.monotonic()))  # a repeated log line, if any
-        with self.subTest("no false DOWN in the 3 s after a +1 h step"):
-            self.assertEqual(early, {}, "monitors went DOWN within 3 s of a +1 h step, pushed "
-                             f"{stepped_at - pushed_at:.0f} s before it (a false alarm)")
+        early = self.watch(s, ["Fast"] + steady, stepped_at + 3.0)
+        later = self.watch(s, [n for n in ["Fast"] + steady if n not in early], stepped_at + 12.0)
+        down = {**later, **early}
+        with self.subTest("no DOWN in the 3 s after a +1 h step"):
+            self.assertEqual(sorted(early), [], "monitors went DOWN within 3 s of a +1 h step, "
+                             f"pushed {stepped_at - pushed_at:.0f} s before it (a false alarm)")
         with self.subTest("the 6 s monitor goes DOWN about 6 s of real time after its push"):
-            first = {**later, **early}.get("Fast")
-            self.assertIsNotNone(first, "the 6 s monitor did not go DOWN within 10 s of real "
-                                 "time after its last push")
-            self.assertGreaterEqual(first - pushed_at, 5.0,
-                                    f"DOWN {first - pushed_at:.1f}s after the push: early")
-        with self.subTest("1 h monitors pushed before a +1 h step stay UP"):
-            self.assertEqual(sorted(n for n in {**early, **later} if n != "Fast"), [])
+            self.assertIn("Fast", down, "the 6 s monitor did not go DOWN within 14 s of real "
+                          "time after its last push")
+            self.assertGreaterEqual(down["Fast"] - pushed_at, 5.0, "early")
+            self.assertLessEqual(down["Fast"] - pushed_at, 10.0, "late")
+        with self.subTest("30 s and 1 h monitors pushed 2 s before a +1 h step stay UP 12 s"):
+            false_alarms = {n: f"DOWN {t - stepped_at:.1f}s after the step"
+                            for n, t in down.items() if n != "Fast"}
+            self.assertEqual(false_alarms, {})
         with self.subTest("the step is logged once"):
             lines = self.step_lines(s, log_mark)
             self.assertEqual(len(lines), 1, f"lines about the step: {lines}")

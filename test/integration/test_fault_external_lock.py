@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import threading
 import time
 import unittest
 
@@ -48,7 +49,12 @@ class ExternalLockTest(ServerTestCase):
         """Starts a process that holds the write lock for `seconds`; returns once it holds it."""
         p = subprocess.Popen([sys.executable, "-c", HOLDER, db_path, str(seconds)],
                              stdout=subprocess.PIPE, text=True)
-        self.addCleanup(lambda: (p.kill(), p.wait()) if p.poll() is None else None)
+        def finish():
+            if p.poll() is None:
+                p.kill()
+            p.wait()
+            p.stdout.close()
+        self.addCleanup(finish)
         line = p.stdout.readline().strip()
         self.assertEqual(line, "locked", "the lock holder did not get the lock")
         return p
@@ -74,6 +80,7 @@ class ExternalLockTest(ServerTestCase):
         answer = self.assertPushOk(s.push("Deadline"), deadline_id)
         deadline_at = parse_iso(answer["next_expected_by"])
         self.assertPushOk(s.push("Steady"), steady_id)
+        time.sleep(1.2)  # the log is flushed every second: their UP lines come before the mark
 
         log_mark = len(s.log_text())
         holder = self.hold_lock(s.db_path, HOLD)
@@ -81,6 +88,11 @@ class ExternalLockTest(ServerTestCase):
         pushers = [Pusher(s, ["Steady"], 10.0, tag=f"lock{i}").start() for i in range(2)]
         for p in pushers:
             self.addCleanup(p.stop)
+        # /health waits for the lock as a push does: ask early enough for it to give up first
+        health = []
+        checker = threading.Thread(target=lambda: health.append(
+            s.request("GET", "/health", timeout=HOLD + 5)), daemon=True)
+        checker.start()
         time.sleep(PUSH_WINDOW)
         for p in pushers:
             p.stop()
@@ -89,7 +101,8 @@ class ExternalLockTest(ServerTestCase):
         time.sleep(max(1.0, locked_at + HOLD - 1.0 - time.monotonic()))
         idle_cpu = (s.cpu_seconds() - cpu_mark) / (time.monotonic() - idle_from)
         self.assertIsNone(holder.poll(), "the lock was released too early for this test")
-        health_locked = s.request("GET", "/health", timeout=BUSY_TIMEOUT * 3 + 5)
+        checker.join(HOLD + 10)
+        health_locked = health[0] if health else None
         holder.wait(HOLD + 10)
         lock_log = s.log_text()[log_mark:]
         self.assertTrue(s.running, "the server died while the database was locked")
@@ -115,6 +128,7 @@ class ExternalLockTest(ServerTestCase):
             slow = [r for r in results if r.took > 2 * BUSY_TIMEOUT + 2.0]
             self.assertEqual(slow[:5], [], f"{len(slow)} pushes waited longer than ~2 busy_timeouts")
         with self.subTest("/health is not ok while locked, ok after"):
+            self.assertIsNotNone(health_locked, "no answer from /health")
             self.assertNotEqual(health_locked.status, 200, health_locked)
             self.assertEqual(health_after.status, 200, health_after)
         with self.subTest("no retry storm: little CPU while waiting for the lock"):

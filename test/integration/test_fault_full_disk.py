@@ -33,8 +33,11 @@ class FullDiskTest(OutageScenario, ServerTestCase):
         self.addCleanup(self.fs.unmount)  # runs after the server's cleanup has killed it
 
     def start_on_tmpfs(self, monitors, **database):
-        database.setdefault("path", os.path.join(self.fs.dir, "uptime.db"))
-        return self.start_server(make_config(monitors, database=database))
+        database["path"] = os.path.join(self.fs.dir, "uptime.db")
+        s = self.start_server(make_config(monitors, database=database), start=False)
+        s.db_path = database["path"]  # where the test reads it
+        s.start()
+        return s
 
     def fill_until_pushes_fail(self, pusher: Pusher) -> int:
         """Fills the file system while `pusher` pushes; returns the index of its first 500."""
