@@ -78,8 +78,11 @@ class Pusher:
         self._thread.start()
         return self
 
-    def stop(self, timeout: float = 30.0) -> "Pusher":
+    def stop(self, timeout: float = 30.0, wait: bool = True) -> "Pusher":
+        """Asks the thread to stop after the push in flight; unless wait is False, waits."""
         self._stop.set()
+        if not wait:
+            return self
         self._thread.join(timeout)
         if self._thread.is_alive():
             raise AssertionError("a pushing thread hung")
@@ -270,11 +273,12 @@ class OutageScenario:
     Pushes once to each of `names`, then at `rate` (each padded with `pad` bytes); after 1.5 s
     induce() the fault and wait for the first push answered 500; `outage_window` s more
     pushes, then `idle_window` s without any (still broken); repair(); push until one is
-    answered 200; 1 s more pushes; SIGTERM. Then check: every answer 200 or 500 {"error":"Internal server
-    error"}; the server never died; /health 503 during, 200 after; idle CPU below
-    `idle_cpu_limit` of a core; the log gained at most `log_lines_limit` lines over the outage,
-    with one "Database writes are failing" and one "Database writes succeed again"; a 200
-    within `recovery_limit` s of the repair; integrity_check ok; push_history holds every push
+    answered 200; 1 s more pushes; SIGTERM. Then check: every answer is 200 or 500
+    {"error":"Internal server error"}; the server never died; /health 503 during, 200 after;
+    idle CPU below `idle_cpu_limit` of a core; RSS grown by less than `rss_growth_limit`; the
+    log gained at most `log_lines_limit` lines over the outage, one of them "Database writes
+    are failing", and one "Database writes succeed again" after it; a 200 within
+    `recovery_limit` s of the repair; integrity_check ok; push_history holds every push
     answered 200 and none answered 500; push_count equals the pushes answered 200."""
 
     rate = 200.0
@@ -282,6 +286,7 @@ class OutageScenario:
     idle_window = 5.0
     idle_cpu_limit = 0.10
     log_lines_limit = 6
+    rss_growth_limit = 64 * 1024 * 1024
     recovery_limit = 10.0
 
     def run_pusher(self, pusher: Pusher) -> Pusher:
@@ -303,6 +308,7 @@ class OutageScenario:
                         f"pushes failed before the {what}: {before.snapshot()[-3:]}")
 
         log_mark = len(s.log_text())
+        rss_before = s.rss_bytes()
         mark = len(before.snapshot())
         induce()
         first = before.wait_for_status(500, 15.0, after=mark)
@@ -315,6 +321,7 @@ class OutageScenario:
         cpu_mark = s.cpu_seconds()
         time.sleep(self.idle_window)
         idle_cpu = (s.cpu_seconds() - cpu_mark) / self.idle_window
+        rss_growth = s.rss_bytes() - rss_before
         outage_log = s.log_text()[log_mark:]
         self.assertTrue(s.running, f"the server died in the {what}:\n" + outage_log[-3000:])
 
@@ -331,7 +338,8 @@ class OutageScenario:
         results = opening + before.snapshot() + probes + after.snapshot()
         sys.stderr.write(
             f"\n[{what}: {len(during)} pushes in the outage ({sum(r.status == 500 for r in during)}"
-            f" answered 500); idle CPU {idle_cpu * 100:.1f} % of a core; log +{window_lines} "
+            f" answered 500); idle CPU {idle_cpu * 100:.1f} % of a core; RSS "
+            f"{rss_growth / 1e6:+.1f} MB; log +{window_lines} "
             f"lines in the push window, +{count_lines(outage_log)} by the end of the idle "
             f"window; first 200 {took:.1f}s after the repair]\n")
 
@@ -347,6 +355,9 @@ class OutageScenario:
         with self.subTest("no retry storm: the idle server uses little CPU"):
             self.assertLess(idle_cpu, self.idle_cpu_limit,
                             f"the idle server used {idle_cpu * 100:.0f} % of a core")
+        with self.subTest("memory stays bounded: what failed does not pile up"):
+            self.assertLess(rss_growth, self.rss_growth_limit,
+                            f"RSS grew by {rss_growth / 1e6:.0f} MB in the {what}")
         with self.subTest("no retry storm: the log gains a handful of lines"):
             self.assertLessEqual(count_lines(outage_log), self.log_lines_limit,
                                  f"the log grew by {count_lines(outage_log)} lines; its end:\n"

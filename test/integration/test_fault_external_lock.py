@@ -94,13 +94,15 @@ class ExternalLockTest(ServerTestCase):
             s.request("GET", "/health", timeout=HOLD + 5)), daemon=True)
         checker.start()
         time.sleep(PUSH_WINDOW)
-        for p in pushers:
-            p.stop()
+        for p in pushers:  # (a push in flight may wait for the lock a while yet)
+            p.stop(wait=False)
         # still locked: the server has nothing to do but wait
         cpu_mark, idle_from = s.cpu_seconds(), time.monotonic()
         time.sleep(max(1.0, locked_at + HOLD - 1.0 - time.monotonic()))
         idle_cpu = (s.cpu_seconds() - cpu_mark) / (time.monotonic() - idle_from)
         self.assertIsNone(holder.poll(), "the lock was released too early for this test")
+        for p in pushers:
+            p.stop()
         checker.join(HOLD + 10)
         health_locked = health[0] if health else None
         holder.wait(HOLD + 10)
