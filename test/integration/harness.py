@@ -319,6 +319,25 @@ class Server:
         if self.proc is not None:
             _live_processes.discard(self.proc)
 
+    def cpu_seconds(self) -> float:
+        """User + system CPU time the running process has used so far (Linux /proc), to tell
+        an idle server from one that spins."""
+        assert self.running, "not running"
+        with open(f"/proc/{self.proc.pid}/stat") as f:
+            # the command name (2nd field) is in parentheses and may hold spaces
+            fields = f.read().rsplit(")", 1)[1].split()
+        utime, stime = int(fields[11]), int(fields[12])  # fields 14 and 15 of proc(5)
+        return (utime + stime) / os.sysconf("SC_CLK_TCK")
+
+    def rss_bytes(self) -> int:
+        """The running process's resident set size (Linux /proc)."""
+        assert self.running, "not running"
+        with open(f"/proc/{self.proc.pid}/status") as f:
+            for line in f:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) * 1024
+        return 0
+
     def restart(self) -> None:
         if self.running:
             self.stop()
