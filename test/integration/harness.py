@@ -45,6 +45,26 @@ INITIALIZED_RE = re.compile(
 _live_processes: set[subprocess.Popen] = set()
 
 
+# Skips are never silent: every test file ends with unittest.main(), which this wraps to print
+# each skip's reason, and "ALL TESTS SKIPPED" when nothing ran (ctest then reports the file
+# as Skipped, not Passed: SKIP_REGULAR_EXPRESSION in test/CMakeLists.txt).
+_unittest_main = unittest.main
+
+
+def _main_reporting_skips(*args, **kwargs):
+    kwargs["exit"] = False
+    program = _unittest_main(*args, **kwargs)
+    result = program.result
+    for test, reason in result.skipped:
+        print(f"SKIPPED {test.id()}: {reason}", file=sys.stderr)
+    if result.testsRun and len(result.skipped) == result.testsRun:
+        print("ALL TESTS SKIPPED", file=sys.stderr)
+    sys.exit(0 if result.wasSuccessful() else 1)
+
+
+unittest.main = _main_reporting_skips
+
+
 def _kill_leftovers() -> None:
     for p in list(_live_processes):
         if p.poll() is None:
