@@ -15,6 +15,17 @@ monitor_rules every(seconds interval) {
   return r;
 }
 const std::chrono::steady_clock::time_point boot{};
+// A monitor with a 5-minute run limit whose run started at `start`.
+monitor_rules with_run_limit() {
+  monitor_rules r = every(1h);
+  r.max_runtime = 5min;
+  return r;
+}
+monitor_state run_started_at(const char* start) {
+  push_report p;
+  p.signal = push_signal::start;
+  return on_push({}, with_run_limit(), p, at(start)).state;
+}
 }  // namespace
 
 TEST_CASE("a wall clock that moves with the monotonic clock has not stepped") {
@@ -61,11 +72,8 @@ TEST_CASE("a step back does not give a job more time: a 60 s monitor goes DOWN 6
 }
 
 TEST_CASE("a step back keeps an open run's duration and time limit true") {
-  monitor_rules r = every(1h);
-  r.max_runtime = 5min;
-  push_report start;
-  start.signal = push_signal::start;
-  const auto started = on_push({}, r, start, at("2026-12-03T10:00:00Z")).state;
+  const auto r = with_run_limit();
+  const auto started = run_started_at("2026-12-03T10:00:00Z");
   REQUIRE(started.open_runs.size() == 1);
   const auto now = at("2026-12-03T09:01:00Z");  // a minute into the run, after a step back of 1 h
   const auto s = shift_for_clock_step(started, r, now, -3600s);
@@ -76,11 +84,8 @@ TEST_CASE("a step back keeps an open run's duration and time limit true") {
 }
 
 TEST_CASE("a step forward counts as an outage for an open run: its limit moves, its start stays") {
-  monitor_rules r = every(1h);
-  r.max_runtime = 5min;
-  push_report start;
-  start.signal = push_signal::start;
-  const auto started = on_push({}, r, start, at("2026-12-03T10:00:00Z")).state;
+  const auto r = with_run_limit();
+  const auto started = run_started_at("2026-12-03T10:00:00Z");
   const auto now = at("2026-12-03T11:01:00Z");  // a minute in, plus a step of an hour
   const auto s = shift_for_clock_step(started, r, now, 3600s);
   CHECK(going_down_at(s, r) == now + 4min);

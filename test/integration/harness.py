@@ -570,6 +570,25 @@ class ServerTestCase(unittest.TestCase):
 
     # -- assertions
 
+    def hold_write_lock(self, server: "Server"):
+        """Takes the database's write lock from another connection (as a user's `sqlite3`
+        session would); returns a release() function, also called at cleanup."""
+        c = sqlite3.connect(server.db_path, timeout=10, isolation_level=None,
+                            check_same_thread=False)
+        c.execute("BEGIN IMMEDIATE")
+        c.execute("INSERT OR REPLACE INTO server_meta(key, value) VALUES('test_lock', 'held')")
+        released = False
+
+        def release():
+            nonlocal released
+            if not released:
+                released = True
+                c.execute("ROLLBACK")
+                c.close()
+
+        self.addCleanup(release)
+        return release
+
     def assertJsonError(self, r: Response, status: int, message: str | None = None):
         self.assertEqual(r.status, status, r)
         ctype = r.headers.get("Content-Type", "")

@@ -2,8 +2,6 @@
 longer than database.busy_timeout) a push answers 500 {"error":"Internal server error"}; the
 server stays up and works again once the lock is released."""
 
-import sqlite3
-import threading
 import time
 import unittest
 
@@ -18,28 +16,11 @@ class DatabaseFailureTest(ServerTestCase):
             [push_monitor("Backup", "1h"), push_monitor("Other", "1h")],
             database={"busy_timeout": "1s"}))
 
-    def hold_write_lock(self):
-        """Takes the write lock from a separate connection; returns a release() function."""
-        c = sqlite3.connect(self.server.db_path, timeout=10, isolation_level=None,
-                            check_same_thread=False)
-        c.execute("BEGIN IMMEDIATE")
-        c.execute("INSERT OR REPLACE INTO server_meta(key, value) VALUES('test_lock', 'held')")
-        released = threading.Event()
-
-        def release():
-            if not released.is_set():
-                released.set()
-                c.execute("ROLLBACK")
-                c.close()
-
-        self.addCleanup(release)
-        return release
-
     def test_a_push_while_the_database_is_locked_answers_500_and_the_server_recovers(self):
         s = self.server
         mid = s.monitor_id("Backup")
         self.assertPushOk(s.push("Backup", method="POST", body={"message": "before"}), mid)
-        release = self.hold_write_lock()
+        release = self.hold_write_lock(self.server)
         locked_at = time.monotonic()
         t0 = time.monotonic()
         r = s.push("Backup", method="POST", body={"message": "during the lock"})
@@ -64,7 +45,7 @@ class DatabaseFailureTest(ServerTestCase):
 
     def test_health_is_not_ok_while_the_database_is_locked(self):
         s = self.server
-        release = self.hold_write_lock()
+        release = self.hold_write_lock(self.server)
         r = s.request("GET", "/health")
         self.assertNotEqual(r.status, 200, r)
         self.assertTrue(r.headers.get("Content-Type", "").startswith("application/json"), r)
@@ -75,7 +56,7 @@ class DatabaseFailureTest(ServerTestCase):
         s = self.server
         mid = s.monitor_id("Other")
         self.assertPushOk(s.push("Other"), mid)
-        release = self.hold_write_lock()
+        release = self.hold_write_lock(self.server)
         r = s.push("Other", method="POST", body={"status": "down", "message": "failed in lock"})
         self.assertJsonError(r, 500, "Internal server error")
         release()

@@ -6,9 +6,7 @@ when it ends."""
 
 import concurrent.futures
 import os
-import sqlite3
 import sys
-import threading
 import time
 import unittest
 
@@ -19,23 +17,6 @@ from sinks import HttpSink, monitor  # noqa: E402
 
 
 class DatabaseOutageTest(ServerTestCase):
-    def hold_write_lock(self, server):
-        """Takes the write lock from a separate connection; returns a release() function."""
-        c = sqlite3.connect(server.db_path, timeout=10, isolation_level=None,
-                            check_same_thread=False)
-        c.execute("BEGIN IMMEDIATE")
-        c.execute("INSERT OR REPLACE INTO server_meta(key, value) VALUES('test_lock', 'held')")
-        released = threading.Event()
-
-        def release():
-            if not released.is_set():
-                released.set()
-                c.execute("ROLLBACK")
-                c.close()
-
-        self.addCleanup(release)
-        return release
-
     def test_failed_pushes_neither_count_nor_push_acknowledged_ones_out_of_the_history(self):
         server = self.start_server(make_config(
             [push_monitor("Backup", "1h")], database={"busy_timeout": "1s"}))

@@ -15,18 +15,18 @@ from sinks import HttpSink, monitor, outbox  # noqa: E402
 
 
 class HostileTextTest(ServerTestCase):
-    def start_sink(self) -> HttpSink:
+    def up_with_webhook(self):
+        """A server with one monitor, UP, alerting a webhook sink: (server, sink, monitor id)."""
         sink = HttpSink().start()
         self.addCleanup(sink.stop)
-        return sink
-
-    def test_a_fail_body_that_is_not_utf8_still_pages_someone(self):
-        sink = self.start_sink()
         server = self.start_server(make_config(
             [monitor("Backup", ["hook"])],
             notifications={"hook": {"type": "webhook", "url": sink.url("/hook")}}))
-        mid = server.monitor_id("Backup")
         self.assertPushOk(server.push("Backup"))
+        return server, sink, server.monitor_id("Backup")
+
+    def test_a_fail_body_that_is_not_utf8_still_pages_someone(self):
+        server, sink, mid = self.up_with_webhook()
         r = server.request("POST", server.push_path("Backup") + "/fail", body=b"disk \xff\xfe full")
         self.assertEqual(r.status, 200, r)
         [alert] = sink.wait_for(1, "/hook", where=lambda q: q.json().get("event") == "down")
@@ -38,12 +38,7 @@ class HostileTextTest(ServerTestCase):
             "SELECT status_reason FROM monitors WHERE id=?", (mid,))[0], "disk \ufffd\ufffd full")
 
     def test_a_german_message_cut_mid_character_is_kept_with_a_replacement_character(self):
-        sink = self.start_sink()
-        server = self.start_server(make_config(
-            [monitor("Backup", ["hook"])],
-            notifications={"hook": {"type": "webhook", "url": sink.url("/hook")}}))
-        mid = server.monitor_id("Backup")
-        self.assertPushOk(server.push("Backup"))
+        server, sink, mid = self.up_with_webhook()
         cut = "Schreibfehler auf Gerät".encode()[:-2]  # `tail -c` cut inside the "ä"
         r = server.request("POST", server.push_path("Backup") + "/1", body=cut,
                            headers={"User-Agent": "cron \xe9t\xe9".encode("latin-1").decode("latin-1")})
