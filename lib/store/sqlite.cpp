@@ -1,6 +1,15 @@
 // The SQLite RAII layer (see sqlite.hpp).
 #include "store/sqlite.hpp"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <spdlog/spdlog.h>
+
+#include <cerrno>
+#include <system_error>
+
 namespace uptime::store {
 
 namespace {
@@ -89,8 +98,63 @@ void configure_library_once() {
 }
 }  // namespace
 
+namespace {
+
+constexpr mode_t private_file_mode = 0600;
+constexpr mode_t private_folder_mode = 0700;
+
+// Creates the missing folders on the way to `folder`, each 0700 (mkdir applies the umask, which
+// can only narrow it). Existing folders are left as they are: their owner chose their mode.
+void create_private_folders(const std::filesystem::path& folder) {
+  if (folder.empty()) return;
+  std::error_code ec;
+  if (std::filesystem::exists(folder, ec)) return;
+  create_private_folders(folder.parent_path() == folder ? std::filesystem::path() : folder.parent_path());
+  if (::mkdir(folder.c_str(), private_folder_mode) != 0 && errno != EEXIST) {
+    throw sqlite_error(SQLITE_CANTOPEN, "cannot create the folder " + folder.string() + ": " +
+                                            std::generic_category().message(errno));
+  }
+}
+
+// Takes the group and other bits off `fd`'s file if it has any; says so once. A file we do
+// not own (fchmod refused) is left as it is, with a warning: its owner has to do it.
+void narrow_to_owner(int fd, const std::filesystem::path& file) {
+  struct stat st {};
+  if (::fstat(fd, &st) != 0 || (st.st_mode & 077) == 0) return;
+  const mode_t was = st.st_mode & 07777;
+  if (::fchmod(fd, was & ~mode_t{077}) == 0) {
+    spdlog::warn("{} was readable by other users (mode {:04o}); restricted to its owner ({:04o})",
+                 file.string(), was, was & ~mode_t{077});
+  } else {
+    spdlog::warn("{} is readable by other users (mode {:04o}) and cannot be restricted: {}", file.string(),
+                 was, std::generic_category().message(errno));
+  }
+}
+
+// Before SQLite opens `file`: it exists, private. SQLite would create it with 0644 less the
+// umask (and the -wal and -shm after it with the same mode), so it is created here first;
+// SQLite takes an empty file for a new database. A -wal or -shm left by an earlier run with a
+// wider mode is narrowed too (SQLite reuses them as they are).
+void prepare_private_files(const std::filesystem::path& file) {
+  create_private_folders(file.parent_path());
+  const int fd = ::open(file.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, private_file_mode);
+  if (fd < 0) return;  // SQLite's own open reports why, in its words
+  narrow_to_owner(fd, file);
+  ::close(fd);
+  for (const char* suffix : {"-wal", "-shm", "-journal"}) {
+    const std::filesystem::path side = file.string() + suffix;
+    const int side_fd = ::open(side.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    if (side_fd < 0) continue;
+    narrow_to_owner(side_fd, side);
+    ::close(side_fd);
+  }
+}
+
+}  // namespace
+
 connection::connection(const std::filesystem::path& file, mode m) {
   configure_library_once();
+  if (m == mode::read_write_create) prepare_private_files(file);
   const int flags = m == mode::read_only ? SQLITE_OPEN_READONLY
                                          : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
   const int rc = sqlite3_open_v2(file.c_str(), &db_, flags | SQLITE_OPEN_NOMUTEX, nullptr);
