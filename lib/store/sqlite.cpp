@@ -116,13 +116,15 @@ void create_private_folders(const std::filesystem::path& folder) {
   }
 }
 
-// Takes the group and other bits off `fd`'s file if it has any; says so once. A file we do
-// not own (fchmod refused) is left as it is, with a warning: its owner has to do it.
-void narrow_to_owner(int fd, const std::filesystem::path& file) {
+// Takes the group and other bits off `file`'s mode if it has any; says so once. A file we do
+// not own (chmod refused) is left as it is, with a warning: its owner has to do it. By path,
+// never through a descriptor of our own: closing any descriptor of a file drops every POSIX
+// lock this process holds on it, the locks of SQLite's other connections included.
+void narrow_to_owner(const std::filesystem::path& file) {
   struct stat st {};
-  if (::fstat(fd, &st) != 0 || (st.st_mode & 077) == 0) return;
+  if (::stat(file.c_str(), &st) != 0 || (st.st_mode & 077) == 0) return;
   const mode_t was = st.st_mode & 07777;
-  if (::fchmod(fd, was & ~mode_t{077}) == 0) {
+  if (::chmod(file.c_str(), was & ~mode_t{077}) == 0) {
     spdlog::warn("{} was readable by other users (mode {:04o}); restricted to its owner ({:04o})",
                  file.string(), was, was & ~mode_t{077});
   } else {
@@ -132,22 +134,15 @@ void narrow_to_owner(int fd, const std::filesystem::path& file) {
 }
 
 // Before SQLite opens `file`: it exists, private. SQLite would create it with 0644 less the
-// umask (and the -wal and -shm after it with the same mode), so it is created here first;
-// SQLite takes an empty file for a new database. A -wal or -shm left by an earlier run with a
-// wider mode is narrowed too (SQLite reuses them as they are).
+// umask (and the -wal and -shm after it with the same mode), so a missing file is created
+// here first, empty, which SQLite takes for a new database. A file, -wal or -shm left by an
+// earlier run with a wider mode is narrowed (SQLite reuses them as they are).
 void prepare_private_files(const std::filesystem::path& file) {
   create_private_folders(file.parent_path());
-  const int fd = ::open(file.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, private_file_mode);
-  if (fd < 0) return;  // SQLite's own open reports why, in its words
-  narrow_to_owner(fd, file);
-  ::close(fd);
-  for (const char* suffix : {"-wal", "-shm", "-journal"}) {
-    const std::filesystem::path side = file.string() + suffix;
-    const int side_fd = ::open(side.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-    if (side_fd < 0) continue;
-    narrow_to_owner(side_fd, side);
-    ::close(side_fd);
-  }
+  // O_EXCL: only a file this call creates is opened (and closed) here; see narrow_to_owner.
+  const int fd = ::open(file.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, private_file_mode);
+  if (fd >= 0) ::close(fd);  // on failure (it exists, or cannot be made) SQLite's open decides
+  for (const char* suffix : {"", "-wal", "-shm", "-journal"}) narrow_to_owner(file.string() + suffix);
 }
 
 }  // namespace

@@ -5,6 +5,10 @@
 #include <catch2/catch.hpp>
 
 #include <sys/stat.h>
+#include <sys/wait.h>
+
+#include <cstdlib>
+#include <string>
 
 #include <filesystem>
 
@@ -104,4 +108,29 @@ TEST_CASE("a read-only connection changes no mode") {
   connection reader(db.file, connection::mode::read_only);
   CHECK(reader.query_int("SELECT count(*) FROM t") == 1);
   CHECK(mode_of(db.file) == 0644);
+}
+
+TEST_CASE("opening another connection keeps the locks the first one holds for other processes") {
+  // Closing any descriptor of a file drops all of this process's POSIX locks on it: making
+  // the files private must not open and close the database behind SQLite's back.
+  temp_db db;
+  connection first(db.file);
+  write_in_wal_mode(first);
+  first.exec("BEGIN IMMEDIATE; INSERT INTO t VALUES (2)");
+  { connection second(db.file); }
+  // Another process (a fresh one: a forked child would share SQLite's record of this
+  // process's locks) may not take the write lock the first connection holds.
+  const std::string script =
+      "import sqlite3, sys\n"
+      "c = sqlite3.connect(sys.argv[1], timeout=0, isolation_level=None)\n"
+      "try:\n"
+      "    c.execute('BEGIN IMMEDIATE')\n"
+      "except sqlite3.OperationalError:\n"
+      "    sys.exit(0)\n"
+      "sys.exit(1)\n";
+  const std::string command = "/usr/bin/python3 -c \"" + script + "\" '" + db.file.string() + "'";
+  const int status = std::system(command.c_str());
+  CHECK(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) == 0);
+  first.exec("COMMIT");
 }
