@@ -7,11 +7,14 @@
 // order, and a config is returned only when there are none.
 #include "config/config.hpp"
 
+#include <boost/asio/ip/address.hpp>
+#include <boost/url/parse.hpp>
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
 #include <algorithm>
 #include <cerrno>
+#include <charconv>
 #include <cstdio>
 #include <cstdlib>
 #include <limits>
@@ -69,6 +72,17 @@ std::optional<std::string> normalize_base_url(std::string url) {
   for (const char c : url) {
     if (static_cast<unsigned char>(c) <= ' ' || c == '?' || c == '#' || c == 0x7f) return std::nullopt;
   }
+  // And a URL by RFC 3986 with a host and a port that fits ("http://[::1", "http://a:99999"
+  // and "http://a%zz" are not).
+  const auto parsed = boost::urls::parse_absolute_uri(url);
+  if (!parsed || !parsed->has_authority() || parsed->encoded_host().empty()) return std::nullopt;
+  if (parsed->has_port()) {
+    const std::string_view port = parsed->port();
+    unsigned number = 0;
+    const auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), number);
+    if (port.empty() || ec != std::errc() || end != port.data() + port.size() || number == 0 || number > 65535)
+      return std::nullopt;
+  }
   return url;
 }
 
@@ -113,7 +127,16 @@ class parser {
     server_settings& s = c_.server;
     for (const entry& f : r_.mapping(e, server_keys)) {
       if (f.key == "host") {
-        if (auto v = r_.text(f, true)) s.host = *v;
+        // The server listens on make_address(host): check-config refuses what it would.
+        auto v = r_.text(f, true);
+        if (!v) continue;
+        boost::system::error_code ec;
+        boost::asio::ip::make_address(*v, ec);
+        if (ec) {
+          r_.error(f, fmt::format("must be an IP address such as 0.0.0.0 or ::1, got \"{}\"", *v));
+        } else {
+          s.host = *v;
+        }
       } else if (f.key == "port") {
         if (auto v = r_.integer(f, 0, 65535)) s.port = static_cast<std::uint16_t>(*v);
       } else if (f.key == "base_url") {
@@ -176,6 +199,10 @@ class parser {
       channel_names_.insert(f.key);
       if (f.key.empty()) {
         r_.error(f.key_mark, e.path, "a channel name must not be empty");
+        continue;
+      }
+      if (auto problem = detail::label_problem(f.key)) {
+        r_.error(f.key_mark, e.path, "a channel name " + *problem);
         continue;
       }
       if (!f.is_mapping()) {
@@ -336,7 +363,7 @@ class parser {
       for (const entry& f : r_.mapping(item, monitor_keys)) {
         if (f.key == "name") {
           has_name = true;
-          auto v = r_.text(f, true);
+          auto v = r_.label(f);
           if (!v) continue;
           m.name = *v;
           if (auto [first, inserted] = first_line.emplace(*v, m.line); !inserted) {
@@ -349,7 +376,13 @@ class parser {
         } else if (f.key == "enabled") {
           if (auto v = r_.boolean(f)) m.enabled = *v;
         } else if (f.key == "group") {
-          if (auto v = r_.text(f)) m.group = *v;
+          auto v = r_.text(f);
+          if (!v) continue;
+          if (auto problem = detail::label_problem(*v)) {
+            r_.error(f, *problem);
+          } else {
+            m.group = *v;
+          }
         } else if (f.key == "interval") {
           if (auto v = r_.duration(f, false)) m.interval = *v;
         } else if (f.key == "config") {
@@ -506,9 +539,8 @@ std::variant<detail::tree, load_result> parse_yaml(std::string_view yaml, const 
   auto parsed = detail::tree::parse(yaml);
   if (auto* doc = std::get_if<detail::tree>(&parsed)) return std::move(*doc);
   const auto& e = std::get<detail::syntax_error>(parsed);
-  if (e.at.is_null()) return refused(fmt::format("{}: YAML syntax error: {}", file_name, e.message));
-  return refused(
-      fmt::format("{}:{}:{}: YAML syntax error: {}", file_name, e.at.line + 1, e.at.column + 1, e.message));
+  if (e.at.is_null()) return refused(fmt::format("{}: {}", file_name, e.message));
+  return refused(fmt::format("{}:{}:{}: {}", file_name, e.at.line + 1, e.at.column + 1, e.message));
 }
 
 // Checks the parsed file against the schema; the YAML text is no longer needed.

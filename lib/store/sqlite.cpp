@@ -1,6 +1,15 @@
 // The SQLite RAII layer (see sqlite.hpp).
 #include "store/sqlite.hpp"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <spdlog/spdlog.h>
+
+#include <cerrno>
+#include <system_error>
+
 namespace uptime::store {
 
 namespace {
@@ -89,8 +98,58 @@ void configure_library_once() {
 }
 }  // namespace
 
+namespace {
+
+constexpr mode_t private_file_mode = 0600;
+constexpr mode_t private_folder_mode = 0700;
+
+// Creates the missing folders on the way to `folder`, each 0700 (mkdir applies the umask, which
+// can only narrow it). Existing folders are left as they are: their owner chose their mode.
+void create_private_folders(const std::filesystem::path& folder) {
+  if (folder.empty()) return;
+  std::error_code ec;
+  if (std::filesystem::exists(folder, ec)) return;
+  create_private_folders(folder.parent_path() == folder ? std::filesystem::path() : folder.parent_path());
+  if (::mkdir(folder.c_str(), private_folder_mode) != 0 && errno != EEXIST) {
+    throw sqlite_error(SQLITE_CANTOPEN, "cannot create the folder " + folder.string() + ": " +
+                                            std::generic_category().message(errno));
+  }
+}
+
+// Takes the group and other bits off `file`'s mode if it has any; says so once. A file we do
+// not own (chmod refused) is left as it is, with a warning: its owner has to do it. By path,
+// never through a descriptor of our own: closing any descriptor of a file drops every POSIX
+// lock this process holds on it, the locks of SQLite's other connections included.
+void narrow_to_owner(const std::filesystem::path& file) {
+  struct stat st {};
+  if (::stat(file.c_str(), &st) != 0 || (st.st_mode & 077) == 0) return;
+  const mode_t was = st.st_mode & 07777;
+  if (::chmod(file.c_str(), was & ~mode_t{077}) == 0) {
+    spdlog::warn("{} was readable by other users (mode {:04o}); restricted to its owner ({:04o})",
+                 file.string(), was, was & ~mode_t{077});
+  } else {
+    spdlog::warn("{} is readable by other users (mode {:04o}) and cannot be restricted: {}", file.string(),
+                 was, std::generic_category().message(errno));
+  }
+}
+
+// Before SQLite opens `file`: it exists, private. SQLite would create it with 0644 less the
+// umask (and the -wal and -shm after it with the same mode), so a missing file is created
+// here first, empty, which SQLite takes for a new database. A file, -wal or -shm left by an
+// earlier run with a wider mode is narrowed (SQLite reuses them as they are).
+void prepare_private_files(const std::filesystem::path& file) {
+  create_private_folders(file.parent_path());
+  // O_EXCL: only a file this call creates is opened (and closed) here; see narrow_to_owner.
+  const int fd = ::open(file.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, private_file_mode);
+  if (fd >= 0) ::close(fd);  // on failure (it exists, or cannot be made) SQLite's open decides
+  for (const char* suffix : {"", "-wal", "-shm", "-journal"}) narrow_to_owner(file.string() + suffix);
+}
+
+}  // namespace
+
 connection::connection(const std::filesystem::path& file, mode m) {
   configure_library_once();
+  if (m == mode::read_write_create) prepare_private_files(file);
   const int flags = m == mode::read_only ? SQLITE_OPEN_READONLY
                                          : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
   const int rc = sqlite3_open_v2(file.c_str(), &db_, flags | SQLITE_OPEN_NOMUTEX, nullptr);

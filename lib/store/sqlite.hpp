@@ -1,6 +1,8 @@
 // A thin RAII layer over the SQLite C API: a connection, prepared statements with typed
 // bind/column, and sqlite_error carrying SQLite's message. No schema knowledge here.
 // A connection is used by one thread at a time (the writer thread, or a CLI command).
+// A connection that may create the database also keeps it private: the file, its -wal and
+// -shm, and any folder it creates are its owner's alone (they hold every push key).
 #pragma once
 
 #include <sqlite3.h>
@@ -66,6 +68,10 @@ class statement {
 class connection {
  public:
   enum class mode { read_write_create, read_only };
+  // read_write_create: missing folders on the way to `file` are created with mode 0700, the
+  // file with 0600 whatever the umask (SQLite gives the -wal and -shm it creates the mode of
+  // the database file), and an existing file, -wal or -shm that others may read is narrowed
+  // to its owner (with one warning naming the file, never its contents).
   explicit connection(const std::filesystem::path& file, mode m = mode::read_write_create);
   ~connection();
   connection(const connection&) = delete;

@@ -19,7 +19,7 @@ writer::writer(const std::filesystem::path& file, const connection_options& opti
       on_external_change_(std::move(on_external_change)),
       on_transaction_end_(std::move(on_transaction_end)), staging_(std::make_shared<staging>()) {
   staging_->owner = this;
-  if (file_.has_parent_path()) std::filesystem::create_directories(file_.parent_path());
+  // The connection creates missing folders itself, private (0700), with the file (0600).
   conn_ = std::make_unique<connection>(file_);
   configure_connection(*conn_, options_);
   // Checkpoints belong to the background connection, never to the commit path.

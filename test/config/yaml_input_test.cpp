@@ -142,22 +142,29 @@ monitors:
 }
 
 TEST_CASE("block, folded and quoted scalars are read with YAML's rules") {
+  // In a free-text field: names and groups may not hold line breaks or tabs (strictness_test).
   const auto c = loaded(R"(
-monitors:
-  - name: |
+notifications:
+  literal:
+    type: webhook
+    url: https://hooks.example.com/a
+    body: |
       multi
       line
-    group: >
+  folded:
+    type: webhook
+    url: https://hooks.example.com/a
+    body: >
       folded
       text
-  - name: "tab\there"
-    group: 'it''s'
+  double: {type: webhook, url: "https://hooks.example.com/a", body: "tab\there"}
+  single: {type: webhook, url: "https://hooks.example.com/a", body: 'it''s'}
 )");
-  REQUIRE(c.monitors.size() == 2);
-  CHECK(c.monitors[0].name == "multi\nline\n");
-  CHECK(c.monitors[0].group == "folded text\n");
-  CHECK(c.monitors[1].name == "tab\there");
-  CHECK(c.monitors[1].group == "it's");
+  REQUIRE(c.notifications.size() == 4);
+  CHECK(c.notifications.at("literal").fields.at("body") == "multi\nline\n");
+  CHECK(c.notifications.at("folded").fields.at("body") == "folded text\n");
+  CHECK(c.notifications.at("double").fields.at("body") == "tab\there");
+  CHECK(c.notifications.at("single").fields.at("body") == "it's");
 }
 
 TEST_CASE("only the first document counts; empty documents after it are allowed") {

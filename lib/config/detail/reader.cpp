@@ -44,6 +44,35 @@ std::string unknown_key_message(std::string_view key, std::span<const std::strin
   return fmt::format("unknown key; expected one of {}", fmt::join(allowed, ", "));
 }
 
+// A message may quote what the file says: a line break or an escape sequence in it must not
+// end the message's line (or forge another in the log), nor a stray byte garble a terminal.
+std::string escape_for_message(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  std::size_t i = 0;
+  while (i < text.size()) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    const std::size_t valid = utf8_sequence_length(text.substr(i));
+    if (valid > 1) {
+      out.append(text.substr(i, valid));
+      i += valid;
+    } else if (c == '\n') {
+      out += "\\n";
+      ++i;
+    } else if (c == '\t') {
+      out += "\\t";
+      ++i;
+    } else if (c < 0x20 || c >= 0x7f) {
+      out += fmt::format("\\x{:02x}", c);
+      ++i;
+    } else {
+      out += static_cast<char>(c);
+      ++i;
+    }
+  }
+  return out;
+}
+
 std::string format_size(std::uint64_t bytes) {
   constexpr std::uint64_t kib = 1024;
   if (bytes != 0 && bytes % (kib * kib * kib) == 0) return fmt::format("{}GiB", bytes / (kib * kib * kib));
@@ -53,6 +82,43 @@ std::string format_size(std::uint64_t bytes) {
 }
 
 }  // namespace
+
+std::size_t utf8_sequence_length(std::string_view s) {
+  if (s.empty()) return 0;
+  const auto b0 = static_cast<unsigned char>(s[0]);
+  if (b0 < 0x80) return 1;
+  std::size_t length = 0;
+  unsigned char low = 0x80;  // the second byte's range, narrowed against overlong forms,
+  unsigned char high = 0xBF; // surrogates and code points above U+10FFFF
+  if (b0 >= 0xC2 && b0 <= 0xDF) {
+    length = 2;
+  } else if (b0 >= 0xE0 && b0 <= 0xEF) {
+    length = 3;
+    if (b0 == 0xE0) low = 0xA0;
+    if (b0 == 0xED) high = 0x9F;
+  } else if (b0 >= 0xF0 && b0 <= 0xF4) {
+    length = 4;
+    if (b0 == 0xF0) low = 0x90;
+    if (b0 == 0xF4) high = 0x8F;
+  } else {
+    return 0;
+  }
+  if (s.size() < length) return 0;
+  for (std::size_t k = 1; k < length; ++k) {
+    const auto b = static_cast<unsigned char>(s[k]);
+    if (b < (k == 1 ? low : 0x80) || b > (k == 1 ? high : 0xBF)) return 0;
+  }
+  return length;
+}
+
+std::optional<std::size_t> first_invalid_utf8(std::string_view s) {
+  for (std::size_t i = 0; i < s.size();) {
+    const std::size_t n = utf8_sequence_length(s.substr(i));
+    if (n == 0) return i;
+    i += n;
+  }
+  return std::nullopt;
+}
 
 std::string join(std::string_view path, std::string_view key) {
   if (path.empty()) return std::string(key);
@@ -104,8 +170,9 @@ std::string reader::describe(node_id n) const {
 void reader::error(const position& at, std::string_view path, std::string_view message) {
   std::string where = file_name_;
   if (!at.is_null()) where += fmt::format(":{}:{}", at.line + 1, at.column + 1);
-  std::string text =
-      path.empty() ? fmt::format("{}: {}", where, message) : fmt::format("{}: {}: {}", where, path, message);
+  std::string text = path.empty() ? fmt::format("{}: {}", where, escape_for_message(message))
+                                  : fmt::format("{}: {}: {}", where, escape_for_message(path),
+                                                escape_for_message(message));
   errors_.push_back({at.line, at.column, std::move(text)});
 }
 
@@ -223,7 +290,17 @@ std::optional<std::string> reader::scalar(const entry& e, std::string_view what)
     return std::nullopt;
   }
   if (e.empty()) return std::string{};
-  return substitute(e, doc_.text(e.node));
+  auto s = substitute(e, doc_.text(e.node));
+  // Every text reaches logs, alerts and JSON, which all need UTF-8 (an alert that is not
+  // could not be written to the outbox and read back).
+  if (s) {
+    if (auto bad = first_invalid_utf8(*s)) {
+      error(e, fmt::format("must be UTF-8 text; byte {} is 0x{:02x}, which is not (save the file as UTF-8)",
+                           *bad + 1, static_cast<unsigned char>((*s)[*bad])));
+      return std::nullopt;
+    }
+  }
+  return s;
 }
 
 std::optional<std::string> reader::text(const entry& e, bool required) {
@@ -233,6 +310,30 @@ std::optional<std::string> reader::text(const entry& e, bool required) {
     return std::nullopt;
   }
   return s;
+}
+
+std::optional<std::string> reader::label(const entry& e) {
+  auto s = text(e, true);
+  if (!s) return s;
+  if (auto problem = label_problem(*s)) {
+    error(e, *problem);
+    return std::nullopt;
+  }
+  return s;
+}
+
+std::optional<std::string> label_problem(std::string_view s) {
+  if (auto bad = first_invalid_utf8(s)) {
+    return fmt::format("must be UTF-8 text; byte {} is 0x{:02x}, which is not", *bad + 1,
+                       static_cast<unsigned char>(s[*bad]));
+  }
+  const auto control = std::find_if(s.begin(), s.end(), [](char c) {
+    return static_cast<unsigned char>(c) < 0x20 || c == 0x7f;
+  });
+  if (control != s.end()) {
+    return fmt::format("must not contain control characters (a line break, a tab, an escape), got \"{}\"", s);
+  }
+  return std::nullopt;
 }
 
 std::optional<bool> reader::boolean(const entry& e) {

@@ -98,6 +98,9 @@ class reader {
   // Typed scalars: nullopt after reporting why. All of them substitute ${VAR} first.
   // text(): an empty value is "" unless `required`.
   std::optional<std::string> text(const entry& e, bool required = false);
+  // A required text that names something in logs and alerts (a monitor's name or group): no
+  // control characters (line breaks, tabs, escapes), which could forge a log line.
+  std::optional<std::string> label(const entry& e);
   std::optional<bool> boolean(const entry& e);
   // A `max` of INT_MAX or more is treated as a type guard and left out of messages.
   std::optional<std::int64_t> integer(const entry& e, std::int64_t min, std::int64_t max);
@@ -134,6 +137,16 @@ std::string index(std::string_view path, std::size_t i);
 
 // The key in `allowed` that `key` is most likely a typo of (edit distance under 3), if any.
 std::optional<std::string_view> closest_key(std::string_view key, std::span<const std::string_view> allowed);
+
+// Why `s` cannot be a label (see reader::label), or nullopt.
+std::optional<std::string> label_problem(std::string_view s);
+
+// The length of the valid UTF-8 sequence `s` starts with (1 to 4), or 0 if it starts with an
+// invalid one (a stray continuation byte, an overlong form, a surrogate, beyond U+10FFFF, or
+// cut short) or is empty.
+std::size_t utf8_sequence_length(std::string_view s);
+// The offset of the first byte of `s` that is not valid UTF-8, if any.
+std::optional<std::size_t> first_invalid_utf8(std::string_view s);
 
 // ASCII-only lowercase (no locale): for units, booleans and URL schemes.
 std::string ascii_lower(std::string_view s);

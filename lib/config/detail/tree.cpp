@@ -3,6 +3,8 @@
 // the loader reports exactly what it did on YAML::LoadAll, without the per-node heap blocks.
 #include "config/detail/tree.hpp"
 
+#include <fmt/format.h>
+
 #include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/exceptions.h>
 #include <yaml-cpp/mark.h>
@@ -11,7 +13,11 @@
 #include <array>
 #include <functional>
 #include <istream>
+#include <new>
+#include <optional>
 #include <streambuf>
+
+#include "config/detail/raw_text.hpp"
 
 namespace uptime::config::detail {
 
@@ -20,7 +26,15 @@ namespace uptime::config::detail {
 // allocates nothing per node or per collection.
 class tree_builder : public YAML::EventHandler {
  public:
-  explicit tree_builder(tree& t) : t_(t) { recent_.fill(no_text); }
+  // `source` is the text being parsed, to look at what yaml-cpp's marks point at.
+  tree_builder(tree& t, std::string_view source) : t_(t), source_(source) {
+    recent_.fill(no_text);
+    // yaml-cpp's offsets (Mark::pos) do not count a UTF-8 byte order mark.
+    if (source_.starts_with("\xEF\xBB\xBF")) source_.remove_prefix(3);
+  }
+
+  // Set when parsing stopped at one of our limits rather than at a YAML syntax error.
+  const std::optional<syntax_error>& refused() const { return refused_; }
 
   void OnDocumentStart(const YAML::Mark& mark) override {
     // yaml-cpp 0.7 does not consume a ',' outside any [list] or {mapping} (", 2", or "- a" then
@@ -51,6 +65,7 @@ class tree_builder : public YAML::EventHandler {
 
   void OnScalar(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor,
                 const std::string& value) override {
+    check_closed(mark);
     const node_id n = add(mark, anchor, node_kind::scalar);
     tree::node& s = t_.nodes_[n];
     s.first = store(value);
@@ -97,7 +112,47 @@ class tree_builder : public YAML::EventHandler {
     }
   }
 
-  void open(node_id n) { open_.push_back({n, pending_.size()}); }
+  // Refuses a collection nested deeper than max_nesting, from inside yaml-cpp's recursion
+  // (one level per collection): it never goes deeper than that, whatever the file. Flow
+  // collections were already measured on the text (raw_text.hpp); this catches block ones
+  // ("- - - - a") and anything that scan missed.
+  void open(node_id n) {
+    if (open_.size() >= static_cast<std::size_t>(max_nesting)) {
+      const position at = t_.at(n);
+      refused_ = syntax_error{at, fmt::format("nested too deeply (limit {} levels)", max_nesting)};
+      throw YAML::ParserException(YAML::Mark::null_mark(), refused_->message);
+    }
+    open_.push_back({n, pending_.size()});
+  }
+
+  // yaml-cpp 0.7 ends quoted text at the end of the file without an error once the text has
+  // crossed a line break: `grace_period: "5m` then a newline was read as "5m ". So a scalar
+  // that starts with a quote (after its tag or anchor, if any) must have its closing quote.
+  void check_closed(const YAML::Mark& mark) {
+    if (mark.pos < 0) return;
+    std::size_t i = static_cast<std::size_t>(mark.pos);
+    auto blank = [&](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; };
+    while (i < source_.size() && (source_[i] == '!' || source_[i] == '&')) {
+      while (i < source_.size() && !blank(source_[i])) ++i;
+      while (i < source_.size() && blank(source_[i])) ++i;
+    }
+    if (i >= source_.size() || (source_[i] != '"' && source_[i] != '\'')) return;
+    const char quote = source_[i];
+    for (++i; i < source_.size(); ++i) {
+      if (quote == '"' && source_[i] == '\\') {
+        ++i;
+      } else if (source_[i] == quote) {
+        if (quote == '\'' && i + 1 < source_.size() && source_[i + 1] == '\'') {
+          ++i;  // '' inside single-quoted text
+        } else {
+          return;
+        }
+      }
+    }
+    throw YAML::ParserException(mark, fmt::format("the quoted text that starts here is never closed (a {} is "
+                                                  "missing)",
+                                                  quote));
+  }
 
   // `per_entry`: 1 for a list's items, 2 for a mapping's key/value pairs. yaml-cpp sends a
   // value for every key (OnNull when there is none), so a mapping's count is even.
@@ -133,6 +188,8 @@ class tree_builder : public YAML::EventHandler {
   static constexpr std::uint32_t no_text = std::numeric_limits<std::uint32_t>::max();
 
   tree& t_;
+  std::string_view source_;
+  std::optional<syntax_error> refused_;
   std::array<std::uint32_t, 1024> recent_;  // offsets in text_ of recent short texts
   node_id document_ = no_node;
   int previous_start_ = -1;  // where the previous document started, as an offset
@@ -159,15 +216,20 @@ class view_buffer : public std::streambuf {
 std::variant<tree, syntax_error> tree::parse(std::string_view yaml) {
   tree t;
   if (yaml.size() >= max_input) return syntax_error{{}, "the file is too large (1 GiB or more)"};
+  if (auto refused = check_raw_text(yaml)) return std::move(*refused);
+  tree_builder builder(t, yaml);
   try {
     view_buffer buffer(yaml);
     std::istream in(&buffer);
     YAML::Parser parser(in);
-    tree_builder builder(t);
     while (parser.HandleNextDocument(builder)) {
     }
   } catch (const YAML::Exception& e) {
-    return syntax_error{e.mark.is_null() ? position{} : position{e.mark.line, e.mark.column}, e.msg};
+    if (builder.refused()) return *builder.refused();
+    return syntax_error{e.mark.is_null() ? position{} : position{e.mark.line, e.mark.column},
+                        "YAML syntax error: " + e.msg};
+  } catch (const std::bad_alloc&) {
+    return syntax_error{{}, "not enough memory to read this file"};
   }
   return t;
 }

@@ -31,7 +31,8 @@ enum class node_kind : std::uint8_t { null, scalar, list, mapping };
 using node_id = std::uint32_t;
 constexpr node_id no_node = std::numeric_limits<node_id>::max();
 
-// Where parsing stopped: yaml-cpp's message and mark (the mark may be null).
+// Where parsing stopped and why: "YAML syntax error: " and yaml-cpp's message, or one of our
+// limits (a NUL byte, nesting too deep; see raw_text.hpp). The position may be null.
 struct syntax_error {
   position at;
   std::string message;
@@ -44,7 +45,8 @@ class tree {
   // numbers in 30 (yaml-cpp itself counts positions in an int).
   static constexpr std::size_t max_input = std::size_t{1} << 30;
 
-  // Parses every document in `yaml`, or returns the first YAML syntax error. `yaml` must be
+  // Parses every document in `yaml`, or returns the first YAML syntax error or exceeded limit.
+  // Never throws for any input (running out of memory is an error too). `yaml` must be
   // shorter than max_input.
   static std::variant<tree, syntax_error> parse(std::string_view yaml);
 
