@@ -210,22 +210,27 @@ void writer::run() {
 }
 
 void writer::note_outcome(bool committed, const char* error) {
+  if (!in_outage_ && committed) return;
+  const auto now = std::chrono::steady_clock::now();
   if (committed) {
-    if (!failing_.load(std::memory_order_relaxed)) return;
     failing_.store(false, std::memory_order_relaxed);
-    const auto lasted = std::chrono::duration_cast<std::chrono::milliseconds>(
-        std::chrono::steady_clock::now() - outage_started_);
+    if (!committing_since_) committing_since_ = now;
+    if (now - *committing_since_ < outage_settles_after) return;
+    const auto lasted = std::chrono::duration_cast<std::chrono::milliseconds>(*committing_since_ - outage_started_);
     spdlog::info("Database writes succeed again after {:.1f} s ({} transactions failed meanwhile)",
                  static_cast<double>(lasted.count()) / 1000.0, outage_failures_);
-    return;
-  }
-  ++outage_failures_;
-  if (failing_.load(std::memory_order_relaxed)) {
-    spdlog::debug("Database write failed again: {}", error);
+    in_outage_ = false;
     return;
   }
   failing_.store(true, std::memory_order_relaxed);
-  outage_started_ = std::chrono::steady_clock::now();
+  committing_since_.reset();
+  ++outage_failures_;
+  if (in_outage_) {
+    spdlog::debug("Database write failed again: {}", error);
+    return;
+  }
+  in_outage_ = true;
+  outage_started_ = now;
   outage_failures_ = 1;
   spdlog::error("Database writes are failing: {}. Pushes are answered 500 until it recovers; "
                 "state changes and alerts are kept and retried (this is logged once per outage)",

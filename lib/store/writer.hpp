@@ -30,6 +30,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <thread>
 #include <vector>
 
@@ -106,7 +107,8 @@ class writer {
   // True from a failed transaction to the next one that commits: the database is out (a full
   // disk, a lock held elsewhere, a read-only file). Producers of optional work (write-behind
   // rounds, pruning) hold back meanwhile. The writer logs one line when an outage starts and
-  // one when it ends, however many transactions fail in between. Any thread.
+  // one when it is over (transactions have committed for a few seconds), however many
+  // transactions fail in between. Any thread.
   bool failing() const { return failing_.load(std::memory_order_relaxed); }
   // Background jobs waiting: a producer of many (an expiry storm) waits while this is large,
   // so the queue, and the memory it holds, stays bounded.
@@ -164,8 +166,14 @@ class writer {
 
   // Writer-thread only
   std::int64_t data_version_ = 0;
-  // The outage under way (failing_): when it began and how many transactions failed in it.
+  // The outage under way: when it began, how many transactions failed in it, and since when
+  // transactions commit again. It is over (and logged as over) once they have committed for
+  // outage_settles_after: a full disk lets a small transaction through now and then, and one
+  // outage should read as one in the log, not as dozens.
+  static constexpr std::chrono::seconds outage_settles_after{3};
+  bool in_outage_ = false;
   std::chrono::steady_clock::time_point outage_started_;
+  std::optional<std::chrono::steady_clock::time_point> committing_since_;
   std::uint64_t outage_failures_ = 0;
   // After a transaction: the outage log lines and failing_.
   void note_outcome(bool committed, const char* error);

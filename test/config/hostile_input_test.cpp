@@ -33,7 +33,7 @@ std::string repeated(std::string_view s, std::size_t n) {
 
 }  // namespace
 
-TEST_CASE("100,000 nested [ is refused at the 65th with the nesting limit, at once") {
+TEST_CASE("100,000 nested opening brackets are refused at the 65th with the nesting limit, at once") {
   CHECK(errors(repeated("[", 100'000)) == "config.yaml:1:65: nested too deeply (limit 64 levels)\n");
   CHECK(errors(repeated("{a: ", 100'000)) == "config.yaml:1:257: nested too deeply (limit 64 levels)\n");
   CHECK(errors("monitors: " + repeated("[", 100'000) + repeated("]", 100'000) + "\n") ==

@@ -337,6 +337,12 @@ class OutageScenario:
         time.sleep(1.0)
         after.stop()
         health_after = s.request("GET", "/health")
+        # The end of an outage is logged once writes have committed for a few seconds.
+        try:
+            s.wait_for_log("Database writes succeed again", timeout=10.0, since=log_mark)
+        except AssertionError:
+            pass  # the subTest below says what is missing
+        time.sleep(1.2)  # flushed every second
         whole_log = s.log_text()[log_mark:]
         s.stop()
 
