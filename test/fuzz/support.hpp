@@ -10,16 +10,17 @@
 
 namespace uptime::fuzz {
 
-// Prints which property broke, with the text concerned (escaped, at most 300 bytes), and
-// aborts, which libFuzzer reports as a crash and saves the input for.
+// Prints which property broke, with the text concerned (bytes outside printable ASCII and
+// backslashes as \xNN, at most 300 bytes), and aborts, which libFuzzer reports as a crash and
+// saves the input for.
 [[noreturn]] inline void fail(const char* property, std::string_view text = {}) {
-  std::fprintf(stderr, "\nPROPERTY BROKEN: %s\n  text (%zu bytes): \"", property, text.size());
+  std::fprintf(stderr, "\nPROPERTY BROKEN: %s\n  text (%zu bytes): ", property, text.size());
   for (std::size_t i = 0; i < text.size() && i < 300; ++i) {
     const auto c = static_cast<unsigned char>(text[i]);
-    if (c >= 0x20 && c < 0x7f && c != '\\' && c != '"') std::fputc(c, stderr);
+    if (c >= 0x20 && c < 0x7f && c != '\\') std::fputc(c, stderr);
     else std::fprintf(stderr, "\\x%02x", c);
   }
-  std::fprintf(stderr, "%s\"\n", text.size() > 300 ? "..." : "");
+  std::fprintf(stderr, "%s\n", text.size() > 300 ? "..." : "");
   std::abort();
 }
 
