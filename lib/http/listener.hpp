@@ -30,6 +30,7 @@
 #include <string>
 
 #include "http/api.hpp"
+#include "http/serialize.hpp"
 #include "net.hpp"
 
 namespace uptime::http_api {
@@ -44,10 +45,6 @@ struct listener_settings {
   // Descriptors the process may open; 0: RLIMIT_NOFILE's soft limit when the listener is made.
   std::uint64_t fd_limit = 0;
 };
-
-// The bytes of `res` as sent on the wire (status line, fields, blank line, body), appended to
-// `out`. The response's fields must already say everything (Content-Length, Connection).
-void serialize(const response& res, std::string& out);
 
 class listener : public std::enable_shared_from_this<listener> {
  public:

@@ -7,6 +7,7 @@
 // answer is a well-formed response with a JSON body.
 #include <boost/json.hpp>
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -16,8 +17,8 @@
 #include <string_view>
 
 #include "http/api.hpp"
-#include "http/listener.hpp"
 #include "http/request_reader.hpp"
+#include "http/serialize.hpp"
 
 using namespace uptime;
 using namespace uptime::http_api;
