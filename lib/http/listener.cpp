@@ -1,6 +1,7 @@
 // The Beast listener and its sessions (see listener.hpp).
 #include "http/listener.hpp"
 
+#include <poll.h>
 #include <spdlog/spdlog.h>
 
 #include "http/fd_limit.hpp"
@@ -86,6 +87,7 @@ listener::listener(net::io_context& io, const tcp::endpoint& at, const listener_
   acceptor_.set_option(net::socket_base::reuse_address(true));
   acceptor_.bind(at);
   acceptor_.listen(net::socket_base::max_listen_connections);
+  acceptor_.non_blocking(true);  // for accept_loop()'s synchronous retry; async ops do not care
   // Past the descriptor limit accept() fails and every client waits, pushes included; below
   // it, a full house sheds an idle connection instead.
   const auto fd_limit = settings.fd_limit ? settings.fd_limit : fd_soft_limit();
@@ -141,6 +143,11 @@ void listener::sweep() {
   if (!busy_.empty() || !idle_.empty()) arm_sweep();
 }
 
+bool listener::client_waiting() {
+  pollfd p{acceptor_.native_handle(), POLLIN, 0};
+  return ::poll(&p, 1, 0) == 1 && (p.revents & POLLIN);
+}
+
 bool listener::shed_idle() {
   while (!idle_.empty()) {
     const auto slot = idle_.begin();
@@ -160,27 +167,49 @@ bool listener::shed_idle() {
 
 net::awaitable<void> listener::accept_loop() {
   auto self = shared_from_this();
+  // After a failed accept the connection it failed on is still queued, but Asio's reactor is
+  // edge-triggered: it would report the listening socket again only when another client
+  // arrives. So the retry takes the queued one at once (the acceptor is non-blocking).
+  bool take_queued = false;
   while (!stopping_) {
-    auto [ec, socket] = co_await acceptor_.async_accept(tuple_awaitable);
+    boost::system::error_code ec;
+    tcp::socket socket(io_);
+    if (take_queued) {
+      take_queued = false;
+      acceptor_.accept(socket, ec);
+      if (ec == net::error::would_block || ec == net::error::try_again) continue;
+    } else {
+      std::tie(ec, socket) = co_await acceptor_.async_accept(tuple_awaitable);
+    }
     if (ec) {
       if (ec == net::error::operation_aborted || stopping_) break;
       if (!is_out_of_descriptors(ec)) {  // e.g. a client that reset before we accepted
         spdlog::debug("accept failed: {}", ec.message());
         continue;
       }
-      // Out of descriptors: free one by closing an idle connection and try again at once, or
-      // back off briefly instead of spinning. One log line per episode, not per failure.
-      if (accept_failures_++ == 0)
+      // Out of descriptors. accept() checks for a free descriptor before it looks for a client,
+      // so this also happens with nobody waiting: only for a client that is there, free one by
+      // closing an idle connection and take the client at once; otherwise back off briefly
+      // instead of spinning. One log line per episode, not per failure.
+      ++accept_failures_;
+      last_accept_failure_ = clock::now();
+      if (!accept_failing_) {
+        accept_failing_ = true;
         spdlog::warn("accept failed: {} (file descriptor limit {}, {} connections open); closing "
                      "idle connections to make room",
                      ec.message(), fd_soft_limit(), connections_);
-      if (shed_idle()) continue;
+      }
+      take_queued = true;
+      if (client_waiting() && shed_idle()) continue;
       net::steady_timer pause(io_, std::chrono::milliseconds(100));
       co_await pause.async_wait(tuple_awaitable);
       continue;
     }
-    if (accept_failures_ > 0) {
-      spdlog::info("accept works again after {} failures", accept_failures_);
+    // The episode ends once accept() has worked for a while, not at the first success: under
+    // pressure they alternate.
+    if (accept_failing_ && clock::now() - last_accept_failure_ > accept_calm_after) {
+      spdlog::info("accept works again ({} accepts failed for want of descriptors)", accept_failures_);
+      accept_failing_ = false;
       accept_failures_ = 0;
     }
     socket.set_option(tcp::no_delay(true), ec);

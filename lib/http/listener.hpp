@@ -83,6 +83,8 @@ class listener : public std::enable_shared_from_this<listener> {
   // Closes the session idle the longest, if any (true): its descriptor is free at once, its
   // coroutine ends on its next turn.
   bool shed_idle();
+  // A client is queued on the listening socket (a poll() that does not wait).
+  bool client_waiting();
   net::awaitable<void> session(tcp::socket socket);
   net::awaitable<void> refuse(tcp::socket socket);
   // A deadline `after` from now, read off the sweep's clock (no clock read per request).
@@ -98,7 +100,12 @@ class listener : public std::enable_shared_from_this<listener> {
   std::size_t max_connections_;
   std::size_t connections_ = 0;  // sessions (refused connections do not count)
   std::size_t in_flight_ = 0;
-  std::size_t accept_failures_ = 0;  // in a row; the first is logged, and the recovery
+  // accept() out of descriptors: logged when it starts and when it ends (accept_calm_after
+  // without a failure), with the count, not per failure.
+  static constexpr std::chrono::seconds accept_calm_after{10};
+  bool accept_failing_ = false;
+  std::size_t accept_failures_ = 0;
+  clock::time_point last_accept_failure_;
   // Every socket the listener has open, in one of two lists (a slot moves between them by
   // splice: no allocation). idle_: sessions waiting for their next request with no byte of it
   // read, the one idle the longest first. busy_: every other session, and refusals.
