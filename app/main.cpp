@@ -9,6 +9,7 @@
 
 #include "buffered_log.hpp"
 #include "commands.hpp"
+#include "http/fd_limit.hpp"
 
 int main(int argc, char** argv) {
   // One malloc arena for every thread. The writer thread builds the start's records (40 MB at
@@ -52,7 +53,13 @@ int main(int argc, char** argv) {
   spdlog::set_pattern(log_pattern);
   if (*serve) uptime::app::buffer_log_unless_terminal(log_pattern);
 
-  if (*serve) return uptime::app::serve_command(serve_config);
+  if (*serve) {
+    // Started from a shell, the soft limit is often 1024: too few for the connections the
+    // server accepts. The listener fits its cap to whatever limit there is, and says so.
+    const auto fds = uptime::http_api::raise_fd_limit();
+    if (fds.raised) spdlog::debug("File descriptor limit raised to {}", fds.soft);
+    return uptime::app::serve_command(serve_config);
+  }
   if (*check) return uptime::app::check_config_command(check_config, std::cout, std::cerr);
   if (*monitors) return uptime::app::monitors_command(monitors_config, std::cout, std::cerr);
   if (*notify_test)

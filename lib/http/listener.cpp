@@ -1,16 +1,25 @@
 // The Beast listener and its sessions (see listener.hpp).
 #include "http/listener.hpp"
 
+#include <poll.h>
 #include <spdlog/spdlog.h>
 
-#include <charconv>
+#include "http/fd_limit.hpp"
+#include "http/request_reader.hpp"
 
 namespace uptime::http_api {
 
 namespace {
 
 constexpr auto tuple_awaitable = net::as_tuple(net::use_awaitable);
-constexpr std::size_t read_chunk = 4096;
+
+// accept() failures that mean the process or the system is out of descriptors (or memory):
+// closing an idle connection frees one.
+bool is_out_of_descriptors(const boost::system::error_code& ec) {
+  return ec == boost::system::errc::too_many_files_open ||
+         ec == boost::system::errc::too_many_files_open_in_system ||
+         ec == boost::system::errc::no_buffer_space || ec == boost::system::errc::not_enough_memory;
+}
 
 // Shutdown and a peer that went away are not errors worth a log line.
 bool is_quiet(const boost::system::error_code& ec) {
@@ -37,85 +46,29 @@ std::string_view write_now(tcp::socket& socket, std::string_view bytes, boost::s
   return ec ? std::string_view() : bytes.substr(sent);
 }
 
-// Parses one request into a `request` the session reuses (its strings keep their capacity
-// from one request to the next), keeping the one header field the API reads: Beast's
-// request_parser would build, and free, a list of every field for every push.
-class request_reader final : public http::basic_parser<true> {
- public:
-  explicit request_reader(request& into) : req_(into) {
-    req_.method_string.clear();
-    req_.target.clear();
-    req_.user_agent.clear();
-    req_.body.clear();
-  }
-
- private:
-  void on_request_impl(http::verb method, beast::string_view method_string, beast::string_view target,
-                       int version, boost::system::error_code&) override {
-    req_.method = method;
-    req_.method_string.assign(method_string.data(), method_string.size());
-    req_.target.assign(target.data(), target.size());
-    req_.version = static_cast<unsigned>(version);
-  }
-  void on_response_impl(int, beast::string_view, int, boost::system::error_code&) override {}
-  void on_field_impl(http::field name, beast::string_view, beast::string_view value,
-                     boost::system::error_code&) override {
-    if (name == http::field::user_agent) req_.user_agent.assign(value.data(), value.size());
-  }
-  void on_header_impl(boost::system::error_code&) override {}
-  void on_body_init_impl(const boost::optional<std::uint64_t>&, boost::system::error_code&) override {}
-  std::size_t on_body_impl(beast::string_view body, boost::system::error_code&) override {
-    req_.body.append(body.data(), body.size());
-    return body.size();
-  }
-  void on_chunk_header_impl(std::uint64_t, beast::string_view, boost::system::error_code&) override {}
-  std::size_t on_chunk_body_impl(std::uint64_t, beast::string_view body, boost::system::error_code&) override {
-    req_.body.append(body.data(), body.size());
-    return body.size();
-  }
-  void on_finish_impl(boost::system::error_code&) override {}
-
-  request& req_;
-};
-
 }  // namespace
-
-void serialize(const response& res, std::string& out) {
-  out += res.version == 10 ? "HTTP/1.0 " : "HTTP/1.1 ";
-  char number[20];
-  std::to_chars(number, number + 3, static_cast<unsigned>(res.status));
-  out.append(number, 3);
-  out += ' ';
-  out += http::obsolete_reason(res.status);
-  out += "\r\nContent-Type: application/json\r\nCache-Control: no-store\r\n";
-  if (!res.allow.empty()) {
-    out += "Allow: ";
-    out += res.allow;
-    out += "\r\n";
-  }
-  out += "Content-Length: ";
-  out.append(number, std::to_chars(number, number + sizeof number, res.body.size()).ptr);
-  // HTTP/1.1 is persistent unless it says otherwise; HTTP/1.0 the other way round.
-  if (res.version == 10 && res.keep_alive)
-    out += "\r\nConnection: keep-alive";
-  else if (res.version != 10 && !res.keep_alive)
-    out += "\r\nConnection: close";
-  out += "\r\n\r\n";
-  if (!res.head) out += res.body;
-}
 
 // Removes a socket's slot from the sweep's list when its coroutine ends, however it ends.
 class listener::slot_guard {
  public:
   slot_guard(listener& l, tcp::socket& socket, std::chrono::seconds timeout)
-      : l_(l), slot_(l.open_.insert(l.open_.end(), {&socket, l.deadline_in(timeout)})) {
+      : l_(l), slot_(l.busy_.insert(l.busy_.end(), {&socket, l.deadline_in(timeout)})) {
     l_.arm_sweep();
   }
-  ~slot_guard() { l_.open_.erase(slot_); }
+  ~slot_guard() { (slot_->idle ? l_.idle_ : l_.busy_).erase(slot_); }
   slot_guard(const slot_guard&) = delete;
   slot_guard& operator=(const slot_guard&) = delete;
   void expires_in(std::chrono::seconds after) { slot_->deadline = l_.deadline_in(after); }
   void never_expires() { slot_->deadline = clock::time_point::max(); }
+  // Idle: waiting for a request with no byte of it read; the last to become idle goes last.
+  void set_idle(bool idle) {
+    if (slot_->idle == idle) return;
+    slot_->idle = idle;
+    if (idle)
+      l_.idle_.splice(l_.idle_.end(), l_.busy_, slot_);
+    else
+      l_.busy_.splice(l_.busy_.end(), l_.idle_, slot_);
+  }
 
  private:
   listener& l_;
@@ -124,11 +77,27 @@ class listener::slot_guard {
 
 listener::listener(net::io_context& io, const tcp::endpoint& at, const listener_settings& settings,
                    api& target)
-    : io_(io), acceptor_(io), sweep_timer_(io), settings_(settings), target_(target) {
+    : io_(io),
+      acceptor_(io),
+      sweep_timer_(io),
+      settings_(settings),
+      target_(target),
+      max_connections_(settings.max_connections) {
   acceptor_.open(at.protocol());
   acceptor_.set_option(net::socket_base::reuse_address(true));
   acceptor_.bind(at);
   acceptor_.listen(net::socket_base::max_listen_connections);
+  acceptor_.non_blocking(true);  // for accept_loop()'s synchronous retry; async ops do not care
+  // Past the descriptor limit accept() fails and every client waits, pushes included; below
+  // it, a full house sheds an idle connection instead.
+  const auto fd_limit = settings.fd_limit ? settings.fd_limit : fd_soft_limit();
+  max_connections_ = connection_cap(settings.max_connections, fd_limit);
+  if (max_connections_ < settings.max_connections)
+    spdlog::info("Connections: at most {} (file descriptor limit {}, {} kept for the database, logs "
+                 "and notifications; server.max_connections {} lowered to fit)",
+                 max_connections_, fd_limit, fd_reserve(fd_limit), settings.max_connections);
+  else
+    spdlog::info("Connections: at most {} (file descriptor limit {})", max_connections_, fd_limit);
 }
 
 void listener::start() {
@@ -162,31 +131,92 @@ void listener::arm_sweep() {
 
 void listener::sweep() {
   now_ = clock::now();
-  for (auto& slot : open_) {
-    if (slot.deadline > now_) continue;
-    // Its pending read or write ends with operation_aborted, and its coroutine with it.
-    boost::system::error_code ignored;
-    slot.socket->close(ignored);
-    slot.deadline = clock::time_point::max();
+  for (auto* list : {&busy_, &idle_}) {
+    for (auto& slot : *list) {
+      if (slot.deadline > now_) continue;
+      // Its pending read or write ends with operation_aborted, and its coroutine with it.
+      boost::system::error_code ignored;
+      slot.socket->close(ignored);
+      slot.deadline = clock::time_point::max();
+    }
   }
-  if (!open_.empty()) arm_sweep();
+  if (!busy_.empty() || !idle_.empty()) arm_sweep();
+}
+
+bool listener::client_waiting() {
+  pollfd p{acceptor_.native_handle(), POLLIN, 0};
+  return ::poll(&p, 1, 0) == 1 && (p.revents & POLLIN);
+}
+
+bool listener::shed_idle() {
+  while (!idle_.empty()) {
+    const auto slot = idle_.begin();
+    slot->idle = false;
+    busy_.splice(busy_.end(), idle_, slot);
+    // A request that has reached the socket but not yet the session is not idle: that session
+    // is about to read it (and leaves busy_ only after answering it).
+    boost::system::error_code ec;
+    if (slot->socket->available(ec) > 0 && !ec) continue;
+    slot->socket->close(ec);
+    slot->deadline = clock::time_point::max();
+    spdlog::debug("Closed the connection idle the longest to make room for a new one");
+    return true;
+  }
+  return false;
 }
 
 net::awaitable<void> listener::accept_loop() {
   auto self = shared_from_this();
+  // After a failed accept the connection it failed on is still queued, but Asio's reactor is
+  // edge-triggered: it would report the listening socket again only when another client
+  // arrives. So the retry takes the queued one at once (the acceptor is non-blocking).
+  bool take_queued = false;
   while (!stopping_) {
-    auto [ec, socket] = co_await acceptor_.async_accept(tuple_awaitable);
+    boost::system::error_code ec;
+    tcp::socket socket(io_);
+    if (take_queued) {
+      take_queued = false;
+      acceptor_.accept(socket, ec);
+      if (ec == net::error::would_block || ec == net::error::try_again) continue;
+    } else {
+      std::tie(ec, socket) = co_await acceptor_.async_accept(tuple_awaitable);
+    }
     if (ec) {
       if (ec == net::error::operation_aborted || stopping_) break;
-      // EMFILE and the like: back off briefly instead of spinning.
-      spdlog::warn("accept failed: {}", ec.message());
+      if (!is_out_of_descriptors(ec)) {  // e.g. a client that reset before we accepted
+        spdlog::debug("accept failed: {}", ec.message());
+        continue;
+      }
+      // Out of descriptors. accept() checks for a free descriptor before it looks for a client,
+      // so this also happens with nobody waiting: only for a client that is there, free one by
+      // closing an idle connection and take the client at once; otherwise back off briefly
+      // instead of spinning. One log line per episode, not per failure.
+      ++accept_failures_;
+      last_accept_failure_ = clock::now();
+      if (!accept_failing_) {
+        accept_failing_ = true;
+        spdlog::warn("accept failed: {} (file descriptor limit {}, {} connections open); closing "
+                     "idle connections to make room",
+                     ec.message(), fd_soft_limit(), connections_);
+      }
+      take_queued = true;
+      if (client_waiting() && shed_idle()) continue;
       net::steady_timer pause(io_, std::chrono::milliseconds(100));
       co_await pause.async_wait(tuple_awaitable);
       continue;
     }
+    // The episode ends once accept() has worked for a while, not at the first success: under
+    // pressure they alternate.
+    if (accept_failing_ && clock::now() - last_accept_failure_ > accept_calm_after) {
+      spdlog::info("accept works again ({} accepts failed for want of descriptors)", accept_failures_);
+      accept_failing_ = false;
+      accept_failures_ = 0;
+    }
     socket.set_option(tcp::no_delay(true), ec);
     socket.non_blocking(true, ec);
-    if (connections_ >= settings_.max_connections)
+    // A connection closed by shed_idle() still counts until its coroutine ends (on the next
+    // turn), so the count may pass the cap by the few being closed: their descriptors are free.
+    if (connections_ >= max_connections_ && !shed_idle())
       net::co_spawn(io_, refuse(std::move(socket)), log_session_error);
     else
       net::co_spawn(io_, session(std::move(socket)), log_session_error);
@@ -227,70 +257,57 @@ net::awaitable<void> listener::session(tcp::socket socket) {
   boost::system::error_code ec;
   const auto remote = socket.remote_endpoint(ec);
   const std::string source_address = ec ? std::string() : remote.address().to_string();
-  beast::flat_buffer buffer;
+  request_reader reader({settings_.max_header_bytes, settings_.max_body_bytes});
   request req;      // reused across requests
   std::string out;  // the answer's bytes, reused across requests
   bool first = true;
 
   while (!stopping_) {
-    // Wait for the next request's first bytes (idle), then give the header a bounded time
-    // (a client trickling a header byte by byte is cut off: slowloris), then the body.
-    request_reader parser(req);
-    parser.eager(true);
-    parser.header_limit(static_cast<std::uint32_t>(settings_.max_header_bytes));
-    parser.body_limit(settings_.max_body_bytes);
+    // Wait for the next request's first bytes (idle: the connection may be shed), then give
+    // the header a bounded time (a client trickling a header byte by byte is cut off:
+    // slowloris), then the body.
+    auto state = reader.start(req);
     slot.expires_in(first ? settings_.header_timeout : settings_.idle_timeout);
     first = false;
     bool started = false, header_done = false;
-    boost::system::error_code pec;  // the parser's verdict
-    boost::system::error_code rec;  // the socket's
-    for (;;) {
-      if (buffer.size() > 0) {
-        if (!started) {
-          started = true;
-          slot.expires_in(settings_.header_timeout);
-        }
-        buffer.consume(parser.put(buffer.data(), pec));
-        if (pec == http::error::need_more)
-          pec = {};
-        else if (pec || parser.is_done())
-          break;
-        if (!header_done && parser.is_header_done()) {
-          header_done = true;
-          slot.expires_in(settings_.body_timeout);
-        }
+    const auto follow = [&] {
+      if (!started && reader.has_bytes()) {
+        started = true;
+        slot.set_idle(false);
+        slot.expires_in(settings_.header_timeout);
       }
+      if (!header_done && reader.header_done()) {
+        header_done = true;
+        slot.expires_in(settings_.body_timeout);
+      }
+    };
+    follow();
+    if (!started) slot.set_idle(true);
+    boost::system::error_code rec;  // the socket's verdict
+    while (state == request_reader::state::need_more) {
       std::size_t n = 0;
-      std::tie(rec, n) = co_await socket.async_read_some(buffer.prepare(read_chunk), tuple_awaitable);
+      std::tie(rec, n) = co_await socket.async_read_some(reader.prepare(), tuple_awaitable);
       if (rec) {
-        if (rec == net::error::eof && started) parser.put_eof(pec);
+        state = reader.eof();
         break;
       }
-      buffer.commit(n);
+      state = reader.commit(n);
+      follow();
     }
-    if (rec && !(started && !pec && parser.is_done())) {
+    if (state == request_reader::state::closed) {
       if (!is_quiet(rec)) spdlog::debug("HTTP connection from {} ended: {}", source_address, rec.message());
       break;  // the peer went away (or the sweep closed it) with no whole request
     }
 
     response res;
     bool close_after = false;
-    if (pec == http::error::body_limit) {
-      res = error_response(http::status::payload_too_large,
-                           "Request body too large (limit " +
-                               std::to_string(settings_.max_body_bytes) + " bytes)");
-      close_after = true;
-    } else if (pec == http::error::header_limit) {
-      res = error_response(http::status::request_header_fields_too_large, "Request header too large");
-      close_after = true;
-    } else if (pec) {
-      if (pec == http::error::partial_message) break;
-      res = error_response(http::status::bad_request, "Malformed HTTP request");
+    if (state == request_reader::state::failed) {
+      res = reader.error_answer();
       close_after = true;
     } else {
       const bool head = req.method == http::verb::head;
       const unsigned version = req.version;
-      const bool keep_alive = parser.keep_alive();
+      const bool keep_alive = reader.keep_alive();
       ++in_flight_;
       slot.never_expires();  // the answer may wait for a commit; that is not the client's doing
       res = co_await net::async_initiate<decltype(net::use_awaitable), void(response)>(

@@ -19,6 +19,7 @@ import http.client
 import json
 import os
 import re
+import resource
 import shutil
 import signal
 import socket
@@ -241,7 +242,8 @@ class Server:
     """One uptime-monitor process on its own temporary folder (config.yaml, data/uptime.db,
     server.log). The folder survives restarts; close() removes it."""
 
-    def __init__(self, config, start: bool = True, env: dict | None = None):
+    def __init__(self, config, start: bool = True, env: dict | None = None,
+                 nofile: tuple[int, int] | None = None):
         self.dir = tempfile.mkdtemp(prefix="uptime-it-")
         self.config_path = os.path.join(self.dir, "config.yaml")
         self.log_path = os.path.join(self.dir, "server.log")
@@ -252,6 +254,7 @@ class Server:
         self._log_offset = 0
         self.returncodes: list[int] = []
         self.env = dict(os.environ, **(env or {}))
+        self.nofile = nofile  # (soft, hard) RLIMIT_NOFILE for the process, else inherited
         self.write_config(config)
         if start:
             self.start()
@@ -285,7 +288,7 @@ class Server:
             self.proc = subprocess.Popen(
                 [UPTIME_BIN, "serve", "--config", self.config_path],
                 stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
-                cwd=self.dir, env=self.env, preexec_fn=_die_with_parent)
+                cwd=self.dir, env=self.env, preexec_fn=self._preexec)
         _live_processes.add(self.proc)
         if not wait:
             return
@@ -306,6 +309,11 @@ class Server:
             time.sleep(0.02)
         self.monitors = {}
         self.refresh_monitors()
+
+    def _preexec(self) -> None:  # runs in the child between fork and exec
+        _die_with_parent()
+        if self.nofile is not None:
+            resource.setrlimit(resource.RLIMIT_NOFILE, self.nofile)
 
     def refresh_monitors(self) -> dict:
         """Re-reads this run's `Push monitor initialized` lines (later lines win)."""
@@ -553,8 +561,9 @@ class ServerTestCase(unittest.TestCase):
 
     maxDiff = None
 
-    def start_server(self, config, start: bool = True, env: dict | None = None) -> Server:
-        server = Server(config, start=False, env=env)
+    def start_server(self, config, start: bool = True, env: dict | None = None,
+                     nofile: tuple[int, int] | None = None) -> Server:
+        server = Server(config, start=False, env=env, nofile=nofile)
         self.addCleanup(self._finish_server, server)
         if start:
             server.start()

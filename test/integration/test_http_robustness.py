@@ -1,5 +1,6 @@
 """Contract 12: HTTP robustness: keep-alive, malformed requests, slowloris clients, huge
-headers and the connection cap never stop the server from answering others."""
+headers and the connection cap (idle connections shed for new ones, 503 only when none is
+idle) never stop the server from answering others."""
 
 import re
 import socket
@@ -173,59 +174,78 @@ class IdleTimeoutTest(ServerTestCase):
 
 
 class ConnectionCapTest(ServerTestCase):
-    def test_a_sixth_connection_over_max_connections_5_gets_503_or_is_refused(self):
+    def busy_connection(self, s):
+        """A connection in the middle of a request's header (a slowloris): busy, never shed."""
+        sock = s.raw_socket(timeout=5)
+        self.addCleanup(sock.close)
+        sock.sendall(b"GET /health HTTP/1.1\r\nHost: x\r\nX-Slow: ")
+        return sock
+
+    def ask_health(self, s) -> bytes:
+        sock = s.raw_socket(timeout=5)
+        try:
+            try:
+                sock.sendall(b"GET /health HTTP/1.1\r\nHost: x\r\n\r\n")
+            except (BrokenPipeError, ConnectionResetError):
+                pass
+            return recv_all(sock, 3)
+        finally:
+            sock.close()
+
+    def test_at_max_connections_the_oldest_idle_connection_makes_room_for_a_new_one(self):
         s = self.start_server(make_config([push_monitor("Backup", "1h")],
                                           server={"max_connections": 5}))
         conns = []
         for _ in range(5):
             c = s.connection(timeout=5)
             self.addCleanup(c.close)
-            self.assertPushOk(s.push("Backup", conn=c))  # the connection is open and counted
+            self.assertPushOk(s.push("Backup", conn=c))  # open, counted, now idle
             conns.append(c)
 
-        sixth = s.raw_socket(timeout=5)
-        self.addCleanup(sixth.close)
-        try:
-            sixth.sendall(b"GET /health HTTP/1.1\r\nHost: x\r\n\r\n")
-        except (BrokenPipeError, ConnectionResetError):
-            pass
-        data = recv_all(sixth, 5)
+        # A sixth is served: the connection idle the longest (the first) is closed for it.
+        self.assertPushOk(s.push("Backup", timeout=3))
+        self.assertEqual(recv_all(conns[0].sock, 3), b"", "the oldest idle connection was kept")
+        conns[0].close()
+        # the other four still work (each, now busy a moment, is idle again afterwards)
+        for c in conns[1:]:
+            self.assertPushOk(s.push("Backup", conn=c))
+
+    def test_a_sixth_connection_over_max_connections_5_gets_503_when_none_is_idle(self):
+        s = self.start_server(make_config([push_monitor("Backup", "1h")],
+                                          server={"max_connections": 5, "header_timeout": "10s"}))
+        busy = [self.busy_connection(s) for _ in range(5)]
+        time.sleep(0.3)  # the server has read their first bytes
+        data = self.ask_health(s)
         if data:
             status, headers, body = parse_raw_response(data)
             self.assertEqual(status, 503, data)
             self.assertTrue(headers.get("content-type", "").startswith("application/json"))
             self.assertIn(b'"error"', body)
-        # the first five still work
-        for c in conns:
-            self.assertPushOk(s.push("Backup", conn=c))
+        # the busy ones are still open and finish their requests
+        busy[1].sendall(b"a\r\n\r\n")
+        busy[1].settimeout(5)
+        self.assertIn(b" 200 ", busy[1].recv(4096))
         # once one closes, a new connection is served again
-        conns[0].close()
+        busy[0].close()
         wait_until(lambda: s.request("GET", "/health", timeout=3).status == 200, 5, 0.1,
                    "a new connection to be served after one closed")
 
     def test_refused_connections_do_not_use_up_the_cap(self):
         s = self.start_server(make_config([push_monitor("Backup", "1h")],
-                                          server={"max_connections": 2}))
-        keep = s.connection(timeout=5)
-        self.addCleanup(keep.close)
-        self.assertPushOk(s.push("Backup", conn=keep))
-        other = s.connection(timeout=5)
-        self.addCleanup(other.close)
-        self.assertPushOk(s.push("Backup", conn=other))
+                                          server={"max_connections": 2, "header_timeout": "10s"}))
+        keep = self.busy_connection(s)
+        other = self.busy_connection(s)
+        time.sleep(0.3)
         for _ in range(20):
-            sock = s.raw_socket(timeout=5)
-            try:
-                try:
-                    sock.sendall(b"GET /health HTTP/1.1\r\nHost: x\r\n\r\n")
-                except (BrokenPipeError, ConnectionResetError):
-                    pass
-                recv_all(sock, 3)
-            finally:
-                sock.close()
+            data = self.ask_health(s)
+            if data:
+                self.assertEqual(parse_raw_response(data)[0], 503, data)
         other.close()
         wait_until(lambda: s.request("GET", "/health", timeout=3).status == 200, 5, 0.1,
                    "a free slot after a connection closed")
-        self.assertPushOk(s.push("Backup", conn=keep))
+        keep.sendall(b"a\r\n\r\n")
+        keep.settimeout(5)
+        self.assertIn(b" 200 ", keep.recv(4096))
 
 
 if __name__ == "__main__":

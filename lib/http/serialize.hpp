@@ -1,0 +1,15 @@
+// Writes a `response` as HTTP/1.1 (or 1.0) bytes in one pass, with no field list. Used by the
+// listener for every answer and by the fuzz target; no I/O of its own.
+#pragma once
+
+#include <string>
+
+#include "http/api.hpp"
+
+namespace uptime::http_api {
+
+// The bytes of `res` as sent on the wire (status line, fields, blank line, body), appended to
+// `out`. The response's fields must already say everything (Content-Length, Connection).
+void serialize(const response& res, std::string& out);
+
+}  // namespace uptime::http_api
