@@ -86,7 +86,8 @@ std::optional<alert> alert_from_json(std::string_view text) {
   a.next_expected_by = time_of(o, "next_expected_by");
   a.push_host = text_of(o, "push_host");
   if (const auto* d = o.if_contains("duration_seconds"); d && d->is_number())
-    a.duration_seconds = d->to_number<double>();
+    if (const auto seconds = d->to_number<double>(); std::isfinite(seconds))  // (1e999 parses as inf)
+      a.duration_seconds = seconds;
   return a;
 }
 
