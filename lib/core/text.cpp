@@ -43,7 +43,7 @@ constexpr std::string_view replacement = "\xEF\xBF\xBD";  // U+FFFD
 
 }  // namespace
 
-bool is_valid_utf8(std::string_view text) {
+std::optional<std::size_t> first_invalid_utf8(std::string_view text) {
   std::size_t bad = 0;
   for (std::size_t i = 0; i < text.size();) {
     // ASCII runs are the common case: skip them a byte at a time without the table.
@@ -52,10 +52,17 @@ bool is_valid_utf8(std::string_view text) {
       continue;
     }
     const auto n = sequence_length(text, i, bad);
-    if (n == 0) return false;
+    if (n == 0) return i;
     i += n;
   }
-  return true;
+  return std::nullopt;
+}
+
+bool is_valid_utf8(std::string_view text) { return !first_invalid_utf8(text); }
+
+std::size_t utf8_sequence_length(std::string_view text) {
+  std::size_t bad = 0;
+  return text.empty() ? 0 : sequence_length(text, 0, bad);
 }
 
 std::string to_valid_utf8(std::string_view text) {

@@ -4,6 +4,7 @@
 // already fine (they return a view then).
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -11,6 +12,12 @@ namespace uptime::core {
 
 // Whether `text` is well-formed UTF-8 (no overlong forms, no surrogates, nothing past U+10FFFF).
 bool is_valid_utf8(std::string_view text);
+// The offset of the first byte of `text` that is not part of well-formed UTF-8, if any.
+std::optional<std::size_t> first_invalid_utf8(std::string_view text);
+// The length of the well-formed sequence `text` starts with (1 to 4), or 0 when it starts with
+// an ill-formed one (a stray continuation byte, an overlong form, a surrogate, past U+10FFFF,
+// or cut short) or is empty.
+std::size_t utf8_sequence_length(std::string_view text);
 
 // `text` with every ill-formed sequence replaced by U+FFFD, one replacement per maximal
 // subpart as the Unicode standard recommends (so "\xE2\x82" cut by `tail -c` is one U+FFFD).

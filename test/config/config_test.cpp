@@ -2,6 +2,7 @@
 // ${VAR} resolution) and what an invalid one reports — every error at once, in file order, each
 // as "<file>:<line>:<col>: <field>: <message>" with the exact text a user will read.
 #include "config/config.hpp"
+#include "load_support.hpp"
 
 #include <catch2/catch.hpp>
 #include <cstdlib>
@@ -13,48 +14,9 @@
 using namespace std::chrono_literals;
 namespace fs = std::filesystem;
 namespace cfg = uptime::config;
+using namespace config_test;
 
 namespace {
-
-cfg::env_lookup env_of(std::map<std::string, std::string, std::less<>> vars) {
-  return [vars = std::move(vars)](std::string_view name) -> std::optional<std::string> {
-    auto it = vars.find(name);
-    if (it == vars.end()) return std::nullopt;
-    return it->second;
-  };
-}
-
-// YAML literals below start on the line after R"( for readability; drop that first newline so
-// line 1 of the document is the first line written.
-std::string_view yaml_text(std::string_view yaml) {
-  if (!yaml.empty() && yaml.front() == '\n') yaml.remove_prefix(1);
-  return yaml;
-}
-
-cfg::load_result load(std::string_view yaml, const cfg::env_lookup& env = env_of({})) {
-  return cfg::load_string(yaml_text(yaml), "config.yaml", env);
-}
-
-// The loaded config; fails the test with every error if there were any.
-cfg::config loaded(std::string_view yaml, const cfg::env_lookup& env = env_of({})) {
-  auto r = load(yaml, env);
-  if (!r.value) {
-    std::string all;
-    for (const auto& e : r.errors) all += e + "\n";
-    FAIL("the config was refused:\n" << all);
-  }
-  CHECK(r.errors.empty());
-  return *r.value;
-}
-
-// Every error, one per line, so a mismatch shows the whole list.
-std::string errors(std::string_view yaml, const cfg::env_lookup& env = env_of({})) {
-  auto r = load(yaml, env);
-  CHECK_FALSE(r.value);
-  std::string all;
-  for (const auto& e : r.errors) all += e + "\n";
-  return all;
-}
 
 // A file in a fresh folder under the system temp folder, removed at the end of the test.
 struct temp_file {

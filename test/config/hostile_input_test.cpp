@@ -7,22 +7,12 @@
 #include <string>
 
 #include "config/config.hpp"
+#include "load_support.hpp"
 
 namespace cfg = uptime::config;
+using namespace config_test;
 
 namespace {
-
-cfg::load_result load(std::string_view yaml) {
-  return cfg::load_string(yaml, "config.yaml", [](std::string_view) { return std::nullopt; });
-}
-
-std::string errors(std::string_view yaml) {
-  auto r = load(yaml);
-  CHECK_FALSE(r.value);
-  std::string all;
-  for (const auto& e : r.errors) all += e + "\n";
-  return all;
-}
 
 std::string repeated(std::string_view s, std::size_t n) {
   std::string out;

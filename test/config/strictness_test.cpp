@@ -7,24 +7,11 @@
 #include <string>
 
 #include "config/config.hpp"
+#include "load_support.hpp"
 
 namespace cfg = uptime::config;
+using namespace config_test;
 
-namespace {
-
-cfg::load_result load(std::string_view yaml) {
-  return cfg::load_string(yaml, "config.yaml", [](std::string_view) { return std::nullopt; });
-}
-
-std::string errors(std::string_view yaml) {
-  auto r = load(yaml);
-  CHECK_FALSE(r.value);
-  std::string all;
-  for (const auto& e : r.errors) all += e + "\n";
-  return all;
-}
-
-}  // namespace
 
 TEST_CASE("server.host must be an IP address the server can listen on") {
   CHECK(errors("server:\n  host: 999.1.1.1\n") ==
@@ -87,5 +74,5 @@ TEST_CASE("a group or a channel name with control characters is refused like a m
         "escape), got \"x\\ny\"\n");
   CHECK(errors("notifications:\n  \"ops\\r\": {type: webhook, url: \"https://h.example/\"}\n") ==
         "config.yaml:2:3: notifications: a channel name must not contain control characters (a line break, a tab, "
-        "an escape), got \"ops\\x0d\"\n");
+        "an escape), got \"ops\\r\"\n");
 }

@@ -5,39 +5,12 @@
 #include <catch2/catch.hpp>
 
 #include "config/config.hpp"
+#include "load_support.hpp"
 
 using namespace std::chrono_literals;
 namespace cfg = uptime::config;
+using namespace config_test;
 
-namespace {
-
-std::string_view yaml_text(std::string_view yaml) {
-  if (!yaml.empty() && yaml.front() == '\n') yaml.remove_prefix(1);
-  return yaml;
-}
-
-cfg::load_result load(std::string_view yaml) {
-  return cfg::load_string(yaml_text(yaml), "config.yaml", [](std::string_view) { return std::nullopt; });
-}
-
-cfg::config loaded(std::string_view yaml) {
-  auto r = load(yaml);
-  std::string all;
-  for (const auto& e : r.errors) all += e + "\n";
-  INFO(all);
-  REQUIRE(r.value);
-  return *r.value;
-}
-
-std::string errors(std::string_view yaml) {
-  auto r = load(yaml);
-  CHECK_FALSE(r.value);
-  std::string all;
-  for (const auto& e : r.errors) all += e + "\n";
-  return all;
-}
-
-}  // namespace
 
 TEST_CASE("an alias stands for the anchored value, mapping or scalar") {
   const auto c = loaded(R"(

@@ -7,7 +7,7 @@ import socket
 import time
 import unittest
 
-from harness import ServerTestCase, make_config, parse_raw_response, push_monitor
+from harness import ServerTestCase, make_config, parse_raw_response, push_monitor, recv_all
 
 STREAM_BYTES = 50 * 1024 * 1024  # what the hostile client tries to send
 RSS_GROWTH_LIMIT_KB = 30 * 1024
@@ -47,17 +47,7 @@ class MemoryBoundTest(ServerTestCase):
             pass  # the server stopped reading: what we want
         took = time.monotonic() - t0
         peak = max(peak, vm_rss_kb(pid))
-        sock.settimeout(3)
-        chunks = []
-        try:
-            while True:
-                data = sock.recv(65536)
-                if not data:
-                    break
-                chunks.append(data)
-        except (socket.timeout, ConnectionResetError):
-            pass
-        return b"".join(chunks), took, peak - before
+        return recv_all(sock, 3), took, peak - before
 
     def check(self, prefix: bytes):
         s = self.server

@@ -12,6 +12,7 @@
 #include <map>
 
 #include "core/duration.hpp"
+#include "core/text.hpp"
 
 namespace uptime::config::detail {
 namespace {
@@ -46,32 +47,7 @@ std::string unknown_key_message(std::string_view key, std::span<const std::strin
 
 // A message may quote what the file says: a line break or an escape sequence in it must not
 // end the message's line (or forge another in the log), nor a stray byte garble a terminal.
-std::string escape_for_message(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  std::size_t i = 0;
-  while (i < text.size()) {
-    const auto c = static_cast<unsigned char>(text[i]);
-    const std::size_t valid = utf8_sequence_length(text.substr(i));
-    if (valid > 1) {
-      out.append(text.substr(i, valid));
-      i += valid;
-    } else if (c == '\n') {
-      out += "\\n";
-      ++i;
-    } else if (c == '\t') {
-      out += "\\t";
-      ++i;
-    } else if (c < 0x20 || c >= 0x7f) {
-      out += fmt::format("\\x{:02x}", c);
-      ++i;
-    } else {
-      out += static_cast<char>(c);
-      ++i;
-    }
-  }
-  return out;
-}
+std::string escape_for_message(std::string_view text) { return std::string(core::log_text(text).view()); }
 
 std::string format_size(std::uint64_t bytes) {
   constexpr std::uint64_t kib = 1024;
@@ -82,43 +58,6 @@ std::string format_size(std::uint64_t bytes) {
 }
 
 }  // namespace
-
-std::size_t utf8_sequence_length(std::string_view s) {
-  if (s.empty()) return 0;
-  const auto b0 = static_cast<unsigned char>(s[0]);
-  if (b0 < 0x80) return 1;
-  std::size_t length = 0;
-  unsigned char low = 0x80;  // the second byte's range, narrowed against overlong forms,
-  unsigned char high = 0xBF; // surrogates and code points above U+10FFFF
-  if (b0 >= 0xC2 && b0 <= 0xDF) {
-    length = 2;
-  } else if (b0 >= 0xE0 && b0 <= 0xEF) {
-    length = 3;
-    if (b0 == 0xE0) low = 0xA0;
-    if (b0 == 0xED) high = 0x9F;
-  } else if (b0 >= 0xF0 && b0 <= 0xF4) {
-    length = 4;
-    if (b0 == 0xF0) low = 0x90;
-    if (b0 == 0xF4) high = 0x8F;
-  } else {
-    return 0;
-  }
-  if (s.size() < length) return 0;
-  for (std::size_t k = 1; k < length; ++k) {
-    const auto b = static_cast<unsigned char>(s[k]);
-    if (b < (k == 1 ? low : 0x80) || b > (k == 1 ? high : 0xBF)) return 0;
-  }
-  return length;
-}
-
-std::optional<std::size_t> first_invalid_utf8(std::string_view s) {
-  for (std::size_t i = 0; i < s.size();) {
-    const std::size_t n = utf8_sequence_length(s.substr(i));
-    if (n == 0) return i;
-    i += n;
-  }
-  return std::nullopt;
-}
 
 std::string join(std::string_view path, std::string_view key) {
   if (path.empty()) return std::string(key);
@@ -294,7 +233,7 @@ std::optional<std::string> reader::scalar(const entry& e, std::string_view what)
   // Every text reaches logs, alerts and JSON, which all need UTF-8 (an alert that is not
   // could not be written to the outbox and read back).
   if (s) {
-    if (auto bad = first_invalid_utf8(*s)) {
+    if (auto bad = core::first_invalid_utf8(*s)) {
       error(e, fmt::format("must be UTF-8 text; byte {} is 0x{:02x}, which is not (save the file as UTF-8)",
                            *bad + 1, static_cast<unsigned char>((*s)[*bad])));
       return std::nullopt;
@@ -323,7 +262,7 @@ std::optional<std::string> reader::label(const entry& e) {
 }
 
 std::optional<std::string> label_problem(std::string_view s) {
-  if (auto bad = first_invalid_utf8(s)) {
+  if (auto bad = core::first_invalid_utf8(s)) {
     return fmt::format("must be UTF-8 text; byte {} is 0x{:02x}, which is not", *bad + 1,
                        static_cast<unsigned char>(s[*bad]));
   }

@@ -141,12 +141,6 @@ std::optional<std::string_view> closest_key(std::string_view key, std::span<cons
 // Why `s` cannot be a label (see reader::label), or nullopt.
 std::optional<std::string> label_problem(std::string_view s);
 
-// The length of the valid UTF-8 sequence `s` starts with (1 to 4), or 0 if it starts with an
-// invalid one (a stray continuation byte, an overlong form, a surrogate, beyond U+10FFFF, or
-// cut short) or is empty.
-std::size_t utf8_sequence_length(std::string_view s);
-// The offset of the first byte of `s` that is not valid UTF-8, if any.
-std::optional<std::size_t> first_invalid_utf8(std::string_view s);
 
 // ASCII-only lowercase (no locale): for units, booleans and URL schemes.
 std::string ascii_lower(std::string_view s);
