@@ -10,6 +10,7 @@
 
 #include "core/channel_schema.hpp"
 #include "core/duration.hpp"
+#include "core/text.hpp"
 #include "notify/alert.hpp"
 #include "notify/detail/channels.hpp"
 
@@ -54,31 +55,8 @@ std::string format_run_duration(double seconds) {
   return core::format_duration(std::chrono::seconds(std::llround(std::min(seconds, 1e12))));
 }
 
-// Length of the UTF-8 sequence starting with `lead`, or 0 if it cannot start one.
-std::size_t sequence_length(unsigned char lead) {
-  if (lead < 0x80) return 1;
-  if (lead >= 0xc2 && lead <= 0xdf) return 2;
-  if (lead >= 0xe0 && lead <= 0xef) return 3;
-  if (lead >= 0xf0 && lead <= 0xf4) return 4;
-  return 0;
-}
-
 // The length of the valid UTF-8 character at s[i], or 0 if there is none.
-std::size_t valid_char_at(std::string_view s, std::size_t i) {
-  const auto lead = static_cast<unsigned char>(s[i]);
-  const std::size_t n = sequence_length(lead);
-  if (n == 0 || i + n > s.size()) return 0;
-  for (std::size_t j = 1; j < n; ++j) {
-    if ((static_cast<unsigned char>(s[i + j]) & 0xc0) != 0x80) return 0;
-  }
-  const auto second = static_cast<unsigned char>(s[i + 1 < s.size() ? i + 1 : i]);
-  // Overlong forms, UTF-16 surrogates and code points above U+10FFFF.
-  if (lead == 0xe0 && second < 0xa0) return 0;
-  if (lead == 0xed && second > 0x9f) return 0;
-  if (lead == 0xf0 && second < 0x90) return 0;
-  if (lead == 0xf4 && second > 0x8f) return 0;
-  return n;
-}
+std::size_t valid_char_at(std::string_view s, std::size_t i) { return core::utf8_sequence_length(s.substr(i)); }
 
 constexpr std::string_view ellipsis = "…";  // 3 bytes, 1 UTF-16 unit
 
@@ -204,21 +182,7 @@ json::object alert_document(const alert& a) {
   return doc;
 }
 
-std::string valid_utf8(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (std::size_t i = 0; i < s.size();) {
-    const std::size_t n = valid_char_at(s, i);
-    if (n == 0) {
-      out += "\xef\xbf\xbd";  // U+FFFD REPLACEMENT CHARACTER
-      ++i;
-    } else {
-      out.append(s.substr(i, n));
-      i += n;
-    }
-  }
-  return out;
-}
+std::string valid_utf8(std::string_view s) { return core::to_valid_utf8(s); }
 
 std::string one_line(std::string_view s) {
   std::string out(s);
