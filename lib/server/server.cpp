@@ -304,15 +304,21 @@ class service final : public http_api::api {
                           : store::writer::lane::interactive;
     // Changes of this monitor that the database refused earlier go first, in the same
     // transaction: its state changes and alerts stay in order.
+    // The monitor's state is saved with them (status included, which a write-behind round
+    // does not write), unless this push's own state change saves it anyway.
     std::shared_ptr<taken_changes> earlier;
+    std::optional<store::state_snapshot> state_after_earlier;
     if (!unwritten_.empty())
-      if (auto item = unwritten_.take(m.id))
+      if (auto item = unwritten_.take(m.id)) {
         earlier = std::make_shared<taken_changes>(taken_changes{std::move(*item), {}});
+        if (!after) state_after_earlier = snapshot(m);
+      }
     const auto seq = row.seq;
     writer_->submit(
         [history = &history_, row = std::move(row), change = outcome.change,
-         after = std::move(after), alerts, earlier](store::connection& c) {
-          if (earlier) write_changes(c, *earlier, nullptr);
+         after = std::move(after), alerts, earlier,
+         state_after_earlier = std::move(state_after_earlier)](store::connection& c) {
+          if (earlier) write_changes(c, *earlier, state_after_earlier ? &*state_after_earlier : nullptr);
           history->record(c, row);
           if (change) store::write_transition(c, row.id, *change, &*after);
           if (alerts)
