@@ -3,10 +3,11 @@ creates uptime.db, its -wal and -shm readable by their owner only, and its data 
 private; a database left readable by others by an older version is narrowed at start."""
 
 import os
+import socket
 import stat
 import unittest
 
-from harness import ServerTestCase, make_config, push_monitor
+from harness import ServerTestCase, make_config, push_monitor, run_cli
 
 CONFIG = make_config([push_monitor("Nightly backup", "1h")])
 
@@ -60,6 +61,25 @@ class DatabaseFilesTest(ServerTestCase):
         self.assertIn("uptime.db was readable by other users (mode 0644); restricted to its owner (0600)", log)
         before_init = log[:log.index("Push monitor initialized")]
         self.assertNotIn(key, before_init)
+
+
+
+
+class PortInUseTest(ServerTestCase):
+    def test_serve_on_a_port_in_use_exits_1_and_creates_no_database(self):
+        """`serve` opens its listening socket before the database: a port already taken is
+        refused with nothing left behind (no data folder, no uptime.db)."""
+        taken = socket.socket()
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        self.addCleanup(taken.close)
+        port = taken.getsockname()[1]
+        s = self.start_server(make_config([push_monitor("Nightly backup", "1h")],
+                                          server={"host": "127.0.0.1", "port": port}), start=False)
+        r = run_cli("serve", "--config", s.config_path, timeout=20)
+        self.assertEqual(r.returncode, 1, r.stdout + r.stderr)
+        self.assertIn("Cannot listen on 127.0.0.1:%d" % port, r.stdout + r.stderr)
+        self.assertFalse(os.path.exists(os.path.dirname(s.db_path)), "a data folder was created")
 
 
 if __name__ == "__main__":
