@@ -342,7 +342,7 @@ class service final : public http_api::api {
           }
           if (earlier) dispatch(*earlier);
           if (alerts) dispatch(alerts->rows, alerts->ids);
-          if (!failed_seqs_.empty()) failed_seqs_.erase(id);  // numbers below seq stay used
+          if (!failed_seqs_.empty()) forget_failed_below(id, seq);
           if (!unwritten_.empty()) retry_now();  // the database works again
           respond(http_api::raw_json_response(http::status::ok, push_answer(id, facts)));
         },
@@ -931,6 +931,14 @@ class service final : public http_api::api {
           arm_retry();
         },
         store::writer::lane::background, weight);
+  }
+
+  // A push numbered `seq` was written: the failed numbers below it stay used (a gap).
+  void forget_failed_below(monitor_id id, std::int64_t seq) {
+    const auto f = failed_seqs_.find(id);
+    if (f == failed_seqs_.end()) return;
+    std::erase_if(f->second, [seq](std::int64_t failed) { return failed < seq; });
+    if (f->second.empty()) failed_seqs_.erase(f);
   }
 
   // A push that was not written gives its number back when no later push of the monitor took
