@@ -12,7 +12,7 @@
 #include "core/duration.hpp"
 #include "server/channels.hpp"
 #include "server/server.hpp"
-#include "store/schema.hpp"
+#include "net.hpp"
 #include "store/store.hpp"
 
 namespace uptime::app {
@@ -72,9 +72,16 @@ int monitors_command(const std::filesystem::path& config_file, std::ostream& out
   }
   std::vector<store::monitor_record> records;
   try {
-    store::connection c(cfg->database.path, store::connection::mode::read_only);
-    sqlite3_busy_timeout(c.handle(), 5000);
-    records = store::load_monitors(c);
+    net::io_context io;
+    store::store_settings settings;
+    settings.path = cfg->database.path;
+    settings.read_only = true;
+    auto db = store::open_store(settings, io.get_executor());
+    std::optional<std::vector<store::monitor_record>> read;
+    db->list_monitors([&](auto result) { read = std::move(result); });
+    io.run();
+    if (!read) throw std::runtime_error("the monitors could not be read (see the log above)");
+    records = std::move(*read);
   } catch (const std::exception& e) {
     err << "Cannot read " << cfg->database.path.string() << ": " << e.what() << '\n';
     return 1;

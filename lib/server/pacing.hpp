@@ -1,6 +1,5 @@
-// How often the server's background writes run, as pure functions of what is waiting: the
-// write-behind rounds of push state (store.hpp) and the push history sweep's trail
-// (store::history_sweep). server.cpp schedules them; test/server/pacing_test.cpp pins them.
+// How often the write-behind rounds of push state (store/store.hpp) run, as a pure function
+// of what is waiting. server.cpp schedules them; test/server/pacing_test.cpp pins them.
 #pragma once
 
 #include <algorithm>
@@ -26,11 +25,5 @@ constexpr std::chrono::milliseconds state_flush_due(std::size_t dirty) {
   return std::clamp(spread, state_flush_period, max_state_flush_period);
 }
 
-// How far behind the newest push_history row the sweep's per-push work looks: a quarter of a
-// turn of the table (keep × monitors) more than one turn, where under a steady load nearly
-// every row is past its monitor's newest `keep`, so whole pages go at once.
-constexpr std::int64_t history_sweep_trail(int keep, std::size_t monitors) {
-  return static_cast<std::int64_t>(keep) * static_cast<std::int64_t>(monitors) * 5 / 4;
-}
 
 }  // namespace uptime::server

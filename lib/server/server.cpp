@@ -31,11 +31,8 @@
 #include "notify/transport.hpp"
 #include "server/channels.hpp"
 #include "server/pacing.hpp"
-#include "server/unwritten_changes.hpp"
 #include "server/write_behind.hpp"
-#include "store/outbox.hpp"
 #include "store/store.hpp"
-#include "store/writer.hpp"
 #include "util/secret.hpp"
 
 namespace uptime::server {
@@ -50,19 +47,8 @@ using steady = std::chrono::steady_clock;
 constexpr auto max_timer_wait = std::chrono::minutes(5);
 constexpr auto alive_period = std::chrono::seconds(2);
 constexpr auto check_tick = std::chrono::seconds(1);
-constexpr auto sweep_tick = std::chrono::milliseconds(100);
 constexpr int expired_slice = 500;  // deadlines evaluated per turn of the io loop
-constexpr std::size_t max_expiry_backlog = 5000;  // writer jobs queued before evaluation waits
-constexpr int prune_every_ticks = 100;       // checks, state changes, outbox: every 10 s
-// The push history sweep (store::history_sweep) looks at two rows per push appended, trailing
-// a little more than one turn of the table behind the newest row, so that whole pages go at
-// once; and at a steady trickle without a trail, which brings every monitor to exactly its
-// limit. One job looks at most at a window's worth, so the writer's time box can split a
-// tick's work.
-constexpr std::int64_t history_sweep_per_push = 2;
-constexpr std::int64_t history_sweep_idle = 200;     // rows per tick (2,000/s), no trail
-constexpr std::int64_t history_sweep_window = 250;   // rows per job
-constexpr std::size_t retry_batch_monitors = 500;  // monitors per attempt of the retry loop
+constexpr std::size_t max_expiry_backlog = 5000;  // store batches queued before evaluation waits
 // Push state is written behind (store.hpp): monitors pushed since the last round get one
 // snapshot each, in rounds paced by state_flush_due (pacing.hpp), taken a few chunks at a time
 // as the writer finishes earlier ones (flush_state).
@@ -141,12 +127,6 @@ std::string push_answer(monitor_id id, const answer_facts& facts) {
   return body;
 }
 
-// Outbox rows written with a state change, and the ids the database gave them.
-struct committed_alerts {
-  std::vector<store::outbox_row> rows;
-  std::vector<std::int64_t> ids;
-};
-
 std::optional<monitor_id> parse_id(std::string_view text) {
   monitor_id id = 0;
   const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
@@ -182,15 +162,12 @@ class service final : public http_api::api {
  public:
   service(config::config cfg, const clock& wall)
       : cfg_(std::move(cfg)), wall_(wall), signals_(io_, SIGINT, SIGTERM, SIGHUP),
-        check_timer_(io_), alive_timer_(io_), prune_timer_(io_), flush_timer_(io_),
+        check_timer_(io_), alive_timer_(io_), flush_timer_(io_),
         expiry_timer_(io_), shutdown_timer_(io_) {
     index_settings();
   }
 
   int run() {
-    store::connection_options options;
-    options.busy_timeout_ms = static_cast<int>(cfg_.database.busy_timeout.count());
-    options.synchronous_full = cfg_.database.synchronous == "full";
     // The socket first: a port in use (or an address that is not ours) is refused before a
     // database is created for a server that cannot run. It is listening from here on, and
     // connections wait in its backlog until the monitors are loaded.
@@ -205,10 +182,17 @@ class service final : public http_api::api {
     }
 
     try {
-      writer_ = std::make_unique<store::writer>(
-          cfg_.database.path, options, io_.get_executor(),
-          [this](store::connection& c) { on_external_change(c); },
-          [history = &history_](bool committed) { history->transaction_ended(committed); });
+      store::store_settings settings;
+      settings.path = cfg_.database.path;
+      settings.busy_timeout_ms = static_cast<int>(cfg_.database.busy_timeout.count());
+      settings.synchronous_full = cfg_.database.synchronous == "full";
+      settings.keep = retention();
+      store::store_events events;
+      events.alerts_committed = [this](std::vector<store::outbox_row> rows) {
+        for (const auto& row : rows) dispatch(row);
+      };
+      events.secrets_changed = [this](auto secrets) { on_secrets_changed(std::move(secrets)); };
+      store_ = store::open_store(settings, io_.get_executor(), std::move(events));
     } catch (const std::exception& e) {
       spdlog::critical("Cannot open the database {}: {}", cfg_.database.path.string(), e.what());
       return 1;
@@ -226,11 +210,7 @@ class service final : public http_api::api {
     start_sync();
     io_.run();
     transport_->stop();
-    writer_->stop();
-    if (!unwritten_.empty() || retry_in_flight_)
-      spdlog::error("State changes of {} monitors may not be saved: the database refused them "
-                    "until the end; their deadlines are decided again at the next start",
-                    std::max<std::size_t>(1, unwritten_.monitors()));
+    store_->stop();
     spdlog::info("Stopped");
     return exit_code_;
   }
@@ -261,10 +241,10 @@ class service final : public http_api::api {
     ++m.push_count;  // this push's number; given back if it is not written (forget_failed_push)
     m.last_message = report.message;
     ++pushes_since_flush_;
-    ++pushes_since_sweep_;
     arm_deadline(m);
 
-    store::push_row row;
+    store::batch b;
+    auto& row = b.push.emplace();
     row.id = m.id;
     row.seq = m.push_count;
     row.received_at = outcome.received_at;
@@ -281,77 +261,39 @@ class service final : public http_api::api {
     row.duration = outcome.duration;
     row.message = report.message;
     row.payload = std::move(call.body);
-    // Only a push that changes the status carries alerts (and the allocation for them) and
-    // its state snapshot; the others' push fields are written behind.
-    std::shared_ptr<committed_alerts> alerts;
-    std::optional<store::state_snapshot> after;
+    // Only a push that changes the status carries its alerts and state snapshot; the others'
+    // push fields are written behind.
     if (outcome.change) {
       log_transition(m, *outcome.change);
-      if (auto rows = alerts_for(m, *outcome.change); !rows.empty())
-        alerts = std::make_shared<committed_alerts>(committed_alerts{std::move(rows), {}});
-      after = snapshot(m);
+      b.changes.push_back({m.id, *outcome.change, snapshot(m), false, alerts_for(m, *outcome.change)});
     } else {
       mark_dirty(m);
     }
     answer_facts facts{outcome.received_at, outcome.next_expected_by, outcome.duration, row.signal,
                        !call.signal.empty(), report.run_id};
-
-    // Behind a state change of this monitor still queued in the background lane, the push
-    // queues there too: one monitor's writes (and alerts) stay in order.
-    // (empty() first: after a storm the map keeps 100,000 buckets, and a lookup costs a miss)
-    const auto lane = !background_pending_.empty() && background_pending_.count(m.id)
-                          ? store::writer::lane::background
-                          : store::writer::lane::interactive;
-    // Changes of this monitor that the database refused earlier go first, in the same
-    // transaction: its state changes and alerts stay in order.
-    // The monitor's state is saved with them (status included, which a write-behind round
-    // does not write), unless this push's own state change saves it anyway.
-    std::shared_ptr<taken_changes> earlier;
-    std::optional<store::state_snapshot> state_after_earlier;
-    if (!unwritten_.empty())
-      if (auto item = unwritten_.take(m.id)) {
-        earlier = std::make_shared<taken_changes>(taken_changes{std::move(*item), {}});
-        if (!after) state_after_earlier = snapshot(m);
-      }
     const auto seq = row.seq;
-    writer_->submit(
-        [history = &history_, row = std::move(row), change = outcome.change,
-         after = std::move(after), alerts, earlier,
-         state_after_earlier = std::move(state_after_earlier)](store::connection& c) {
-          if (earlier) write_changes(c, *earlier, state_after_earlier ? &*state_after_earlier : nullptr);
-          history->record(c, row);
-          if (change) store::write_transition(c, row.id, *change, &*after);
-          if (alerts)
-            for (const auto& a : alerts->rows) alerts->ids.push_back(store::enqueue_alert(c, a));
-        },
-        [this, id = m.id, seq, change = outcome.change, alerts, earlier, facts = std::move(facts),
-         respond = std::move(respond)](bool ok) mutable {
+    store_->commit(
+        std::move(b), store::store::lane::interactive,
+        [this, id = m.id, seq, facts = std::move(facts), respond = std::move(respond)](bool ok) mutable {
           if (!ok) {
-            // Not acknowledged: the push is not counted or kept, but what it did to the
-            // monitor's state (and the alerts that causes) must not be lost.
-            if (earlier) unwritten_.put_back(std::move(earlier->item));
-            if (change)
-              persist_transition(id, *change, alerts ? std::move(alerts->rows) : std::vector<store::outbox_row>{});
-            else if (const auto it = monitors_.find(id); it != monitors_.end())
+            // Not acknowledged: the push is not counted or kept. What it did to the monitor's
+            // state (and the alerts that causes) the store keeps until it is written.
+            if (const auto it = monitors_.find(id); it != monitors_.end())
               mark_dirty(*it->second);  // its push fields, by the next write-behind round
             forget_failed_push(id, seq);
-            arm_retry();
             respond(http_api::error_response(http::status::internal_server_error,
                                              "Internal server error"));
             return;
           }
-          if (earlier) dispatch(*earlier);
-          if (alerts) dispatch(alerts->rows, alerts->ids);
           if (!failed_seqs_.empty()) forget_failed_below(id, seq);
-          if (!unwritten_.empty()) retry_now();  // the database works again
           respond(http_api::raw_json_response(http::status::ok, push_answer(id, facts)));
-        },
-        lane);
+        });
   }
 
   void health(http_api::respond_fn respond) override {
-    const auto now = wall_now();
-    writer_->submit([now](store::connection& c) { store::record_alive(c, now); },
+    store::batch b;
+    b.alive = wall_now();
+    store_->commit(std::move(b), store::store::lane::interactive,
                     [respond = std::move(respond)](bool ok) mutable {
                       if (ok)
                         respond(http_api::json_response(http::status::ok,
@@ -376,44 +318,30 @@ class service final : public http_api::api {
 
   // ---- start and reload ----------------------------------------------------------------
 
-  struct sync_result {
-    std::deque<store::monitor_record> records;
-    std::optional<core::utc_time> last_alive;
-    std::vector<store::outbox_row> undelivered;
-  };
-
   // Start: give every declared monitor its id and secret, then build the registry.
   void start_sync() {
-    auto result = std::make_shared<sync_result>();
-    const auto now = wall_now();
-    writer_->submit(
-        [result, declared = declare_all(cfg_), now](store::connection& c) {
-          result->last_alive = store::last_alive(c);
-          result->records = store::sync_monitors(c, declared, now);
-          result->undelivered = store::pending_alerts(c);
-        },
-        [this, result](bool ok) {
-          if (!ok) {
-            spdlog::critical("Cannot read or write the monitors in the database; stopping");
-            exit_code_ = 1;
-            io_.stop();
-            return;
-          }
-          on_started(*result);
-        });
+    store_->start(declare_all(cfg_), wall_now(), [this](std::optional<store::start_state> started) {
+      if (!started) {
+        spdlog::critical("Cannot read or write the monitors in the database; stopping");
+        exit_code_ = 1;
+        io_.stop();
+        return;
+      }
+      on_started(*started);
+    });
   }
 
   // Takes the records over one by one, freeing each (the peak of a start with 100,000 monitors
   // is while both the records and the registry exist).
-  void on_started(sync_result& synced) {
+  void on_started(store::start_state& synced) {
     if (stopping_) return;  // SIGTERM arrived while the database was being read
     const auto now = wall_now();
     if (synced.last_alive && now > *synced.last_alive)
       spdlog::info("The server was not running for {} (since {}); deadlines after that move later",
                    core::format_duration(std::chrono::floor<std::chrono::seconds>(now - *synced.last_alive)),
                    core::format_iso(*synced.last_alive));
-    for (; !synced.records.empty(); synced.records.pop_front()) {
-      const auto& r = synced.records.front();
+    for (; !synced.monitors.empty(); synced.monitors.pop_front()) {
+      const auto& r = synced.monitors.front();
       auto& m = add_monitor(r);
       const auto before = m.state;
       if (r.rules_changed) m.state = core::apply_rules(m.state, m.rules);
@@ -430,7 +358,6 @@ class service final : public http_api::api {
     for (const auto& row : synced.undelivered) dispatch(row);
     record_alive();
     schedule_checks();
-    schedule_prune();
     schedule_state_flush();
     forget_declarations();
     listener_->start();
@@ -509,39 +436,31 @@ class service final : public http_api::api {
 
   void reload() {
     spdlog::info("SIGHUP: reloading {}", cfg_.file.string());
-    struct reload_result {
-      std::optional<config::config> cfg;
-      std::vector<std::string> errors;
-      std::deque<store::monitor_record> records;
-    };
-    auto result = std::make_shared<reload_result>();
-    const auto now = wall_now();
-    // The file is read on the writer thread too: the io thread never waits on a disk.
-    writer_->submit(
-        [result, file = cfg_.file, now](store::connection& c) {
-          auto loaded = config::load_file(file);
-          if (!loaded.value) {
-            result->errors = std::move(loaded.errors);
-            return;
-          }
-          result->records = store::sync_monitors(c, declare_all(*loaded.value), now);
-          result->cfg = std::move(loaded.value);
-        },
-        [this, result](bool ok) {
-          if (!ok) {
-            spdlog::error("Configuration reload failed: the database could not be updated; "
-                          "the running configuration stays");
-            return;
-          }
-          if (!result->cfg) {
-            for (const auto& e : result->errors) spdlog::error("{}", e);
-            spdlog::error("Configuration reload refused ({} errors); the running configuration "
-                          "stays",
-                          result->errors.size());
-            return;
-          }
-          apply_reload(std::move(*result->cfg), result->records);
-        });
+    // The file is read on a thread of its own: the io thread never waits on a disk.
+    net::post(file_reader_, [this, file = cfg_.file] {
+      auto loaded = std::make_shared<config::load_result>(config::load_file(file));
+      net::post(io_, [this, loaded] { on_reload_read(std::move(*loaded)); });
+    });
+  }
+
+  void on_reload_read(config::load_result loaded) {
+    if (stopping_) return;
+    if (!loaded.value) {
+      for (const auto& e : loaded.errors) spdlog::error("{}", e);
+      spdlog::error("Configuration reload refused ({} errors); the running configuration stays",
+                    loaded.errors.size());
+      return;
+    }
+    auto next = std::make_shared<config::config>(std::move(*loaded.value));
+    store_->sync(declare_all(*next), wall_now(),
+                 [this, next](std::optional<std::deque<store::monitor_record>> records) {
+                   if (!records) {
+                     spdlog::error("Configuration reload failed: the database could not be "
+                                   "updated; the running configuration stays");
+                     return;
+                   }
+                   apply_reload(std::move(*next), *records);
+                 });
   }
 
   void apply_reload(config::config next, const std::deque<store::monitor_record>& records) {
@@ -557,6 +476,7 @@ class service final : public http_api::api {
     index_settings();
     dispatcher_->set_channels(channels_of(cfg_));
     dispatcher_->set_policy(retry_policy());
+    store_->set_retention(retention());
 
     std::unordered_map<monitor_id, bool> declared;
     int added = 0, changed = 0, removed = 0;
@@ -605,19 +525,21 @@ class service final : public http_api::api {
     net::post(io_, [] { malloc_trim(0); });  // after the reload's records are freed
   }
 
-  // Runs on the writer thread: a key may have been changed with sqlite3.
-  void on_external_change(store::connection& c) {
-    auto secrets = store::read_secrets(c);
-    net::post(io_, [this, secrets = std::move(secrets)] {
-      for (const auto& [id, key] : secrets) {
-        auto it = monitors_.find(id);
-        if (it == monitors_.end() || util::secrets_equal(it->second->secret_key.view(), key)) continue;
-        it->second->secret_key.assign(key);
-        spdlog::info("Monitor {} \"{}\": push key changed in the database; the old key no longer "
-                     "works",
-                     id, it->second->name);
-      }
-    });
+  // Another process changed the database: a key may have been changed with sqlite3.
+  void on_secrets_changed(std::vector<std::pair<monitor_id, std::string>> secrets) {
+    for (const auto& [id, key] : secrets) {
+      auto it = monitors_.find(id);
+      if (it == monitors_.end() || util::secrets_equal(it->second->secret_key.view(), key)) continue;
+      it->second->secret_key.assign(key);
+      spdlog::info("Monitor {} \"{}\": push key changed in the database; the old key no longer "
+                   "works",
+                   id, it->second->name);
+    }
+  }
+
+  store::retention retention() const {
+    return {cfg_.database.retention_days, cfg_.database.max_check_results,
+            cfg_.database.push_history_per_monitor};
   }
 
   // ---- the clock ------------------------------------------------------------------------
@@ -729,7 +651,7 @@ class service final : public http_api::api {
     // The writer records about a thousand state changes in the time this loop finds five
     // thousand: past a backlog, wait for it, so that a storm's queued writes (and their
     // memory) stay bounded whatever the number of monitors.
-    if (writer_->background_backlog() > max_expiry_backlog) {
+    if (store_->backlog() > max_expiry_backlog) {
       expiry_timer_.expires_after(std::chrono::milliseconds(2));
       expiry_timer_.async_wait([this](boost::system::error_code ec) {
         if (!ec) drain_expired();
@@ -780,157 +702,30 @@ class service final : public http_api::api {
                    t.to == core::monitor_status::up ? "UP" : "PENDING", core::to_string(t.from));
   }
 
-  // ---- persistence with retry ------------------------------------------------------------
+  // ---- state changes (must-commit: the store writes them, however long that takes) --------
 
-  // Writes a transition, its alerts (in the same transaction) and the monitor's current state.
-  // With no transition, writes only the alerts (reminders). What the database refuses waits
-  // in unwritten_ for the retry loop, with the same alert ids; so does whatever comes for a
-  // monitor that has changes waiting there (behind them), and everything while the database
-  // is failing (one attempt a backoff step, not one per decision).
+  // Writes a transition, its alerts (in the same transaction) and the monitor's state after
+  // it. With no transition, only the alerts (reminders).
   void persist_transition(monitor_id id, std::optional<core::transition> t,
                           std::vector<store::outbox_row> rows, bool status_only = false) {
     if (!t && rows.empty()) return;
-    if (unwritten_.has(id) || writer_->failing()) {
-      unwritten_.add(id, {std::move(t), std::move(rows)});
-      arm_retry();
-      return;
-    }
-    auto it = monitors_.find(id);
-    std::optional<store::state_snapshot> after;
-    if (it != monitors_.end()) after = status_only ? status_of(*it->second) : snapshot(*it->second);
-    auto alerts = std::make_shared<committed_alerts>(committed_alerts{std::move(rows), {}});
-    ++background_pending_[id];
-    writer_->submit(
-        [id, t, after = std::move(after), alerts, status_only](store::connection& c) {
-          // A monitor removed by a reload meanwhile keeps the state it had saved.
-          if (t) store::write_transition(c, id, *t, after ? &*after : nullptr, status_only);
-          alerts->ids.clear();
-          for (const auto& a : alerts->rows) alerts->ids.push_back(store::enqueue_alert(c, a));
-        },
-        [this, id, t, alerts](bool ok) {
-          background_done(id);
-          if (ok) {
-            dispatch(alerts->rows, alerts->ids);
-            return;
-          }
-          unwritten_.put_back({id, {unwritten_change{t, std::move(alerts->rows)}}});
-          arm_retry();
-        },
-        store::writer::lane::background);
+    store::change_row change{id, std::move(t), std::nullopt, status_only, std::move(rows)};
+    // A monitor removed by a reload meanwhile keeps the state it had saved.
+    if (change.transition)
+      if (auto it = monitors_.find(id); it != monitors_.end())
+        change.after = status_only ? status_of(*it->second) : snapshot(*it->second);
+    store::batch b;
+    b.changes.push_back(std::move(change));
+    store_->commit(std::move(b), store::store::lane::must_commit);
   }
 
+  // The monitor's state alone (re-timed rules, a shift for an outage).
   void persist_state(monitor_id id) {
     auto it = monitors_.find(id);
     if (it == monitors_.end()) return;
-    if (unwritten_.has(id) || writer_->failing()) {
-      unwritten_.add_state(id);
-      arm_retry();
-      return;
-    }
-    ++background_pending_[id];
-    writer_->submit([snap = snapshot(*it->second)](
-                        store::connection& c) { store::save_state(c, snap); },
-                    [this, id](bool ok) {
-                      background_done(id);
-                      if (ok) return;
-                      unwritten_.add_state(id);
-                      arm_retry();
-                    },
-                    store::writer::lane::background);
-  }
-
-  void background_done(monitor_id id) {
-    if (auto it = background_pending_.find(id); it != background_pending_.end() && --it->second <= 0)
-      background_pending_.erase(it);
-  }
-
-  // ---- the retry loop (unwritten_changes.hpp) -----------------------------------------------
-
-  // A monitor's unwritten changes taken out to be written, and the ids their alerts got.
-  struct taken_changes {
-    unwritten_changes::item item;
-    std::vector<std::int64_t> alert_ids;
-  };
-
-  // Writes the changes (state_changes and check rows, outbox rows) and, when given, the
-  // monitor's state now. On the writer thread.
-  static void write_changes(store::connection& c, taken_changes& taken, const store::state_snapshot* state) {
-    taken.alert_ids.clear();
-    for (const auto& change : taken.item.changes) {
-      if (change.transition) store::write_transition(c, taken.item.id, *change.transition, nullptr);
-      for (const auto& a : change.alerts) taken.alert_ids.push_back(store::enqueue_alert(c, a));
-    }
-    if (state) store::save_state(c, *state);
-  }
-
-  void dispatch(const taken_changes& taken) {
-    std::size_t k = 0;
-    for (const auto& change : taken.item.changes)
-      for (const auto& a : change.alerts) {
-        if (k >= taken.alert_ids.size()) return;
-        auto row = a;
-        row.id = taken.alert_ids[k++];
-        dispatch(row);
-      }
-  }
-
-  void arm_retry() {
-    if (retry_armed_ || retry_in_flight_ || unwritten_.empty() || stopping_) return;
-    retry_armed_ = true;
-    retry_timer_.expires_after(unwritten_.next_delay());
-    retry_timer_.async_wait([this](boost::system::error_code ec) {
-      if (ec) return;  // cancelled by retry_now, or stopping
-      retry_armed_ = false;
-      retry_unwritten();
-    });
-  }
-
-  // The database took a write: what waits need not wait for the rest of the backoff.
-  void retry_now() {
-    if (retry_in_flight_) return;
-    if (retry_armed_) {
-      retry_armed_ = false;
-      retry_timer_.cancel();
-    }
-    retry_unwritten();
-  }
-
-  // One attempt: a batch of monitors' changes in one job, each with the monitor's state now.
-  void retry_unwritten() {
-    if (unwritten_.empty() || retry_in_flight_) return;
-    struct attempt {
-      std::vector<taken_changes> taken;
-      std::vector<std::optional<store::state_snapshot>> states;
-    };
-    auto a = std::make_shared<attempt>();
-    for (auto& item : unwritten_.take_batch(stopping_ ? std::numeric_limits<std::size_t>::max()
-                                                      : retry_batch_monitors)) {
-      const auto it = monitors_.find(item.id);
-      a->states.push_back(it != monitors_.end() ? std::optional(snapshot(*it->second)) : std::nullopt);
-      ++background_pending_[item.id];
-      a->taken.push_back({std::move(item), {}});
-    }
-    retry_in_flight_ = true;
-    const auto weight = a->taken.size();
-    writer_->submit(
-        [a](store::connection& c) {
-          for (std::size_t i = 0; i < a->taken.size(); ++i)
-            write_changes(c, a->taken[i], a->states[i] ? &*a->states[i] : nullptr);
-        },
-        [this, a](bool ok) {
-          retry_in_flight_ = false;
-          for (const auto& t : a->taken) background_done(t.item.id);
-          if (ok) {
-            unwritten_.attempt_succeeded();
-            for (const auto& t : a->taken) dispatch(t);
-            if (!unwritten_.empty()) net::post(io_, [this] { retry_unwritten(); });
-            return;
-          }
-          for (auto& t : a->taken) unwritten_.put_back(std::move(t.item));
-          unwritten_.attempt_failed();
-          arm_retry();
-        },
-        store::writer::lane::background, weight);
+    store::batch b;
+    b.changes.push_back({id, std::nullopt, snapshot(*it->second), false, {}});
+    store_->commit(std::move(b), store::store::lane::must_commit);
   }
 
   // A push numbered `seq` was written: the failed numbers below it stay used (a gap).
@@ -1003,15 +798,7 @@ class service final : public http_api::api {
     return rows;
   }
 
-  // Hands committed outbox rows to the dispatcher.
-  void dispatch(const std::vector<store::outbox_row>& rows, const std::vector<std::int64_t>& ids) {
-    for (std::size_t i = 0; i < rows.size() && i < ids.size(); ++i) {
-      auto row = rows[i];
-      row.id = ids[i];
-      dispatch(row);
-    }
-  }
-
+  // Hands a committed outbox row to the dispatcher.
   void dispatch(const store::outbox_row& row) {
     auto a = notify::alert_from_json(row.alert);
     if (!a) {
@@ -1021,9 +808,8 @@ class service final : public http_api::api {
                        "alert is not sent; please report it with the row "
                        "(SELECT * FROM outbox WHERE id={})",
                        row.id, row.monitor_id, core::log_text(row.channel).view(), row.id);
-      writer_->submit([id = row.id, now = wall_now()](store::connection& c) {
-        store::mark_given_up(c, id, 0, now, "unreadable alert");
-      }, nullptr);
+      record_delivery({row.id, store::delivery_row::outcome::given_up, 0, wall_now(),
+                       "unreadable alert"});
       return;
     }
     notify::queued_alert q;
@@ -1038,23 +824,23 @@ class service final : public http_api::api {
 
   notify::dispatcher::outcomes delivery_outcomes() {
     notify::dispatcher::outcomes o;
+    using outcome = store::delivery_row::outcome;
     o.delivered = [this](const notify::queued_alert& q, core::utc_time at) {
-      writer_->submit([id = q.outbox_id, n = q.attempts, at](store::connection& c) {
-        store::mark_delivered(c, id, n, at);
-      }, nullptr, store::writer::lane::background);
+      record_delivery({q.outbox_id, outcome::delivered, q.attempts, at, {}});
     };
     o.failed = [this](const notify::queued_alert& q, const std::string& error) {
-      writer_->submit([id = q.outbox_id, n = q.attempts, next = q.next_attempt_at,
-                       error](store::connection& c) {
-        store::record_failed_attempt(c, id, n, next, error);
-      }, nullptr, store::writer::lane::background);
+      record_delivery({q.outbox_id, outcome::failed_attempt, q.attempts, q.next_attempt_at, error});
     };
     o.gave_up = [this](const notify::queued_alert& q, core::utc_time at, const std::string& error) {
-      writer_->submit([id = q.outbox_id, n = q.attempts, at, error](store::connection& c) {
-        store::mark_given_up(c, id, n, at, error);
-      }, nullptr, store::writer::lane::background);
+      record_delivery({q.outbox_id, outcome::given_up, q.attempts, at, error});
     };
     return o;
+  }
+
+  void record_delivery(store::delivery_row d) {
+    store::batch b;
+    b.deliveries.push_back(std::move(d));
+    store_->commit(std::move(b), store::store::lane::background);
   }
 
   core::retry_policy retry_policy() const {
@@ -1090,7 +876,7 @@ class service final : public http_api::api {
       // (a little early is on time: the timer ticks every state_flush_period)
       // (while the database is failing, the rounds wait: the pushes are safe in memory and
       // their rows were never written, so a round could only fail too)
-      if (!round_ && !writer_->failing() &&
+      if (!round_ && !store_->failing() &&
           steady::now() - last_state_flush_ + state_flush_period / 10 >= state_flush_due(dirty_.size())) {
         last_state_flush_ = steady::now();
         flush_state();
@@ -1116,8 +902,9 @@ class service final : public http_api::api {
       const auto pushed = dirty_.size();
       round_.emplace(std::exchange(dirty_, {}));
       dirty_.reserve(pushed);  // about as many by the next round: no growing it again
-      writer_->submit([through = round_->through](store::connection& c) { *through = store::history_end(c); },
-                      nullptr);
+      store::batch b;
+      b.round_start = round_->through;
+      store_->commit(std::move(b), store::store::lane::interactive);
     }
     pump_state_round();
   }
@@ -1143,22 +930,20 @@ class service final : public http_api::api {
   }
 
   void write_snapshots(std::vector<store::state_snapshot> chunk) {
-    const auto weight = std::max<std::size_t>(1, chunk.size());
-    auto shared = std::make_shared<const std::vector<store::state_snapshot>>(std::move(chunk));
-    writer_->submit(
-        [shared](store::connection& c) {
-          for (const auto& s : *shared) store::save_push_fields(c, s);
-        },
-        [this, shared](bool ok) {
-          // Not written: the next round writes them again (the pushes themselves are safe in
-          // push_history), and this one must not move the mark past them.
-          if (!ok)
-            for (const auto& s : *shared)
-              if (auto it = monitors_.find(s.id); it != monitors_.end()) mark_dirty(*it->second);
-          round_->chunks.chunk_done(ok);
-          pump_state_round();
-        },
-        store::writer::lane::background, weight);
+    std::vector<monitor_id> ids;
+    ids.reserve(chunk.size());
+    for (const auto& snap : chunk) ids.push_back(snap.id);
+    store::batch b;
+    b.push_fields = std::move(chunk);
+    store_->commit(std::move(b), store::store::lane::background, [this, ids = std::move(ids)](bool ok) {
+      // Not written: the next round writes them again (the pushes themselves are safe in the
+      // push history), and this one must not move the mark past them.
+      if (!ok)
+        for (const auto id : ids)
+          if (auto it = monitors_.find(id); it != monitors_.end()) mark_dirty(*it->second);
+      round_->chunks.chunk_done(ok);
+      pump_state_round();
+    });
   }
 
   void finish_state_round() {
@@ -1171,14 +956,11 @@ class service final : public http_api::api {
       ++pushes_since_flush_;  // the next round moves it
       return;
     }
-    writer_->submit(
-        [through = r.through](store::connection& c) {
-          if (*through > 0) store::set_state_flushed_through(c, *through);
-        },
-        [this](bool ok) {
-          if (!ok) ++pushes_since_flush_;
-        },
-        store::writer::lane::background);
+    store::batch b;
+    b.round_end = r.through;
+    store_->commit(std::move(b), store::store::lane::background, [this](bool ok) {
+      if (!ok) ++pushes_since_flush_;
+    });
     // Stopping: what was pushed during this round goes now too.
     if (stopping_ && !dirty_.empty()) flush_state();
   }
@@ -1186,13 +968,9 @@ class service final : public http_api::api {
   // ---- periodic work ---------------------------------------------------------------------
 
   void record_alive() {
-    const auto now = wall_now();
-    writer_->submit([now](store::connection& c) { store::record_alive(c, now); },
-                    [this](bool ok) {
-                      // The database works again: what waits need not wait for the backoff.
-                      if (ok && !unwritten_.empty()) retry_now();
-                    },
-                    store::writer::lane::background);
+    store::batch b;
+    b.alive = wall_now();
+    store_->commit(std::move(b), store::store::lane::background);
     alive_timer_.expires_after(alive_period);
     alive_timer_.async_wait([this](boost::system::error_code ec) {
       if (!ec) record_alive();
@@ -1219,12 +997,7 @@ class service final : public http_api::api {
   void run_due_checks() {
     const auto steady_now = steady::now();
     const auto now = wall_now();
-    struct row {
-      monitor_id id;
-      core::monitor_status status;
-      std::string error;
-    };
-    std::vector<row> rows;
+    store::batch b;
     while (!check_queue_.empty() && check_queue_.top().at <= steady_now) {
       auto due = check_queue_.top();
       check_queue_.pop();
@@ -1233,7 +1006,7 @@ class service final : public http_api::api {
       if (it == monitors_.end() || it->second->next_check != due.at) continue;
       auto& m = *it->second;
       evaluate_deadline(m, now);
-      rows.push_back({m.id, m.state.status,
+      b.checks.push_back({m.id, now, m.state.status,
                       m.state.status == core::monitor_status::down      ? m.state.reason
                       : m.state.status == core::monitor_status::pending ? "No push received yet"
                                                                         : std::string()});
@@ -1242,58 +1015,8 @@ class service final : public http_api::api {
       m.next_check = next;
       check_queue_.push({next, m.id});
     }
-    if (rows.empty() || writer_->failing()) return;  // (a record, not a state: lost in an outage)
-    writer_->submit(
-        [rows = std::move(rows), now](store::connection& c) {
-          for (const auto& r : rows) store::write_check(c, r.id, now, r.status, r.error);
-        },
-        nullptr, store::writer::lane::background);
-  }
-
-  // The push history sweep goes on ten times a second in small windows: rows are appended by
-  // every push and it must keep pace, but one large delete would hold up the pushes committed
-  // with it. It looks at a fixed number of ids per push appended (a pass over the table then
-  // takes about as long as the table holds pushes of, and the work per push stays the same
-  // however fast pushes come), in jobs of one window each so the writer's time box can put them
-  // in different transactions. Checks, state changes and the outbox are pruned by age and count
-  // every 10 s.
-  void schedule_prune() {
-    prune_timer_.expires_after(sweep_tick);
-    prune_timer_.async_wait([this](boost::system::error_code ec) {
-      if (ec) return;
-      if (writer_->failing()) {  // nothing to prune that cannot wait for the database
-        schedule_prune();
-        return;
-      }
-      const int keep = cfg_.database.push_history_per_monitor;
-      const auto sweep = [&](std::int64_t rows, std::int64_t trail) {
-        for (; rows > 0; rows -= history_sweep_window) {
-          const auto window = static_cast<int>(std::min(rows, history_sweep_window));
-          writer_->submit([history = &history_, keep, window, trail](store::connection& c) {
-                            history->step(c, keep, window, trail);
-                          },
-                          nullptr, store::writer::lane::background);
-        }
-      };
-      sweep(history_sweep_idle, 0);
-      sweep(history_sweep_per_push * static_cast<std::int64_t>(pushes_since_sweep_),
-            history_sweep_trail(keep, monitors_.size()));
-      pushes_since_sweep_ = 0;
-      if (++prune_ticks_ % prune_every_ticks == 0) {
-        store::retention r{cfg_.database.retention_days, cfg_.database.max_check_results, keep};
-        auto next_checks = std::make_shared<monitor_id>(prune_cursor_);
-        writer_->submit(
-            [r, now = wall_now(), next_checks](store::connection& c) {
-              *next_checks = store::prune_step(c, r, now, *next_checks).next_monitor;
-              store::prune_outbox(c, now - std::chrono::days(r.days), 5000);
-            },
-            [this, next_checks](bool ok) {
-              if (ok) prune_cursor_ = *next_checks;
-            },
-            store::writer::lane::background);
-      }
-      schedule_prune();
-    });
+    if (b.checks.empty() || store_->failing()) return;  // (a record, not a state: lost in an outage)
+    store_->commit(std::move(b), store::store::lane::background);
   }
 
   // ---- signals and shutdown --------------------------------------------------------------
@@ -1315,14 +1038,9 @@ class service final : public http_api::api {
     listener_->stop();
     check_timer_.cancel();
     alive_timer_.cancel();
-    prune_timer_.cancel();
     expiry_timer_.cancel();
     dispatcher_->stop();  // what is not delivered yet stays in the outbox for the next start
     flush_timer_.cancel();
-    if (retry_armed_) {
-      retry_armed_ = false;
-      retry_timer_.cancel();
-    }
     for (auto& [id, m] : monitors_) m->deadline_timer.cancel();
     wait_for_quiet(nullptr, steady::now() + std::chrono::seconds(10));
   }
@@ -1335,14 +1053,15 @@ class service final : public http_api::api {
     const bool timed_out = steady::now() >= give_up;
     if (!final_flush_started_ && (listener_->requests_in_flight() == 0 || timed_out)) {
       final_flush_started_ = true;
-      retry_now();  // a last attempt at the changes the database refused, all at once
       flush_state();
     }
     // After the last round's mark (queued when its snapshots were written, on this thread).
     if (final_flush_started_ && !round_ && !alive_written) {
       alive_written = std::make_shared<bool>(false);
-      writer_->submit([now = wall_now()](store::connection& c) { store::record_alive(c, now); },
-                      [alive_written](bool) { *alive_written = true; }, store::writer::lane::background);
+      store::batch b;
+      b.alive = wall_now();
+      store_->commit(std::move(b), store::store::lane::background,
+                     [alive_written](bool) { *alive_written = true; });
     }
     if ((alive_written && *alive_written) || timed_out) {
       // One more turn so answers just handed to sessions are written out.
@@ -1363,12 +1082,7 @@ class service final : public http_api::api {
 
   // State below is owned by the io thread
   net::io_context io_{1};
-  // Touched only by writer jobs, on the writer thread; declared before writer_ so it outlives
-  // the writer's thread.
-  store::history_sweep history_;
-  std::unique_ptr<store::writer> writer_;
-  // Monitors with a state change still queued in the writer's background lane, and how many.
-  std::unordered_map<monitor_id, int> background_pending_;
+  std::unique_ptr<store::store> store_;
   std::deque<monitor_id> expired_;  // deadline timers fired, not yet evaluated
   bool expired_sorted_ = true;
   std::vector<monitor_id> dirty_;   // monitors pushed since their last snapshot (write-behind)
@@ -1378,23 +1092,17 @@ class service final : public http_api::api {
     write_behind_round chunks;
     std::size_t snapshots = 0;
     steady::time_point started = steady::now();
-    std::shared_ptr<std::int64_t> through = std::make_shared<std::int64_t>(0);  // read by its first job
+    // How far the push history went when the round started (filled in by its first batch).
+    std::shared_ptr<store::write_behind_mark> through = std::make_shared<store::write_behind_mark>();
   };
   std::optional<state_round> round_;
   std::optional<core::clock_reading> last_reading_;  // the last wall_now(), to see clock steps
-  // State changes the database refused, and the one retry loop that writes them.
-  unwritten_changes unwritten_;
-  net::steady_timer retry_timer_{io_};
-  bool retry_armed_ = false;
-  bool retry_in_flight_ = false;
   // Numbers of pushes not written that could not be given back yet (a later push of the
   // monitor was still in flight), per monitor; empty but during an outage.
   std::unordered_map<monitor_id, std::vector<std::int64_t>> failed_seqs_;
   steady::time_point last_state_flush_ = steady::now();
   std::uint64_t pushes_since_flush_ = 0;
-  std::uint64_t pushes_since_sweep_ = 0;
   bool draining_expired_ = false;
-  std::uint64_t prune_ticks_ = 0;
   std::unique_ptr<notify::curl_transport> transport_;
   std::unique_ptr<notify::dispatcher> dispatcher_;
   std::string push_host_;  // shown in alerts instead of the push URL (which holds the secret)
@@ -1402,7 +1110,6 @@ class service final : public http_api::api {
   net::signal_set signals_;
   net::steady_timer check_timer_;
   net::steady_timer alive_timer_;
-  net::steady_timer prune_timer_;
   net::steady_timer flush_timer_;
   net::steady_timer expiry_timer_;  // drain_expired waiting for the writer's backlog
   net::steady_timer shutdown_timer_;
@@ -1410,10 +1117,12 @@ class service final : public http_api::api {
   // random, std::unordered_map's bucket -> node -> entry chain cost three cache misses a push.
   boost::unordered_flat_map<monitor_id, std::unique_ptr<monitor_entry>> monitors_;
   std::priority_queue<due_check, std::vector<due_check>, std::greater<>> check_queue_;
-  monitor_id prune_cursor_ = 0;
   bool stopping_ = false;
   bool final_flush_started_ = false;  // the last write-behind round, once requests are answered
   int exit_code_ = 0;
+  // Reads the config file for a reload (the io thread never waits on a disk). Last: it is
+  // joined before anything its work refers to goes.
+  net::thread_pool file_reader_{1};
 };
 
 }  // namespace

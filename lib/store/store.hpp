@@ -1,23 +1,37 @@
-// What uptime-monitor reads and writes in its database, as plain functions on a connection:
-// monitor identity and state, push history, state changes, check results, the server's
-// liveness record, and retention. No threads here: the writer (writer.hpp) calls these inside
-// its group-commit transactions; CLI commands call the read functions directly.
+// The store: what uptime-monitor keeps, at the level of monitors and pushes, not SQL. Writes
+// are values (a `batch`: push rows, state changes with their alerts, state snapshots, check
+// rows, delivery outcomes, the liveness mark) committed all or nothing with commit(); reads
+// the server, the API and the CLI need are methods. The only implementation today is SQLite
+// (store/sqlite/); nothing outside that folder knows it is SQL, so a second implementation
+// (PostgreSQL) is added without touching any caller. open_store() picks one.
 //
-// Push state written behind. A push appends its push_history row and nothing else: that row
-// is what makes the push durable before it is acknowledged. The monitor's push fields in
-// push_monitors (last_push_at, next_expected_at, push_count, last_message, open_runs,
-// consecutive_failures) are snapshots the server writes a moment later, many pushes per
-// monitor coalesced into one write; each snapshot carries a state_version, so an older one
-// never overwrites a newer one whatever order they commit in. server_meta's
-// state_flushed_through is a push_history id up to which every push is reflected in the
-// snapshots; the few pushes after it (a crash between a push and its snapshot) are replayed
-// through core::on_push when the monitors are read (sync_monitors, load_monitors). Status
-// changes are never written behind: they are written with the push or deadline that causes
-// them, with their alerts.
+// Push state is written behind. A push's batch carries its push row and nothing else of the
+// monitor unless its status changed: that row is what makes the push durable before it is
+// acknowledged. The monitor's push fields (last push, next deadline, count, message, runs) go
+// in `push_fields` snapshots a moment later, many pushes per monitor coalesced into one; each
+// snapshot has a version, so an older one never overwrites a newer one whatever order they
+// commit in. A write-behind round starts with `round_start` (the store notes how far the push
+// history goes) and ends with `round_end` (every push up to there is in the snapshots); pushes
+// after the last round's mark are replayed through core::on_push when monitors are loaded, so
+// a crash between a push and its snapshot loses nothing.
+//
+// State changes are never written behind, and never lost: the `changes` of any batch are
+// must-commit. If the database refuses them (a full disk, a lock held elsewhere) the
+// store keeps them and retries (one loop, backoff 1 s to 30 s, in monitor order), writes a
+// monitor's kept changes before anything newer of that monitor, and gives committed alerts to
+// the `alerts_committed` event however late they were written.
+//
+// Thread contract: every method is called on the io thread (the executor given to
+// open_store); completions and events run there too. The store does its blocking work on
+// threads of its own.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <deque>
+#include <filesystem>
+#include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -26,15 +40,14 @@
 
 #include "core/monitor.hpp"
 #include "core/time.hpp"
-#include "store/sqlite.hpp"
+#include "net.hpp"
+#include "util/move_only_function.hpp"
 
 namespace uptime::store {
 
 using monitor_id = std::int64_t;
 
-// How a schedule is stored in push_monitors.schedule: "<cron> <zone>" ("" for none). Read
-// back by load_monitors, compared by sync_monitors to see whether it changed.
-std::string schedule_key(std::string_view cron_text, std::string_view zone_name);
+// ---- what is stored ---------------------------------------------------------------------
 
 // A monitor as the configuration declares it.
 struct monitor_declaration {
@@ -46,7 +59,11 @@ struct monitor_declaration {
   std::string schedule_key;  // "<cron> <zone>" when rules.schedule is set, else ""
 };
 
-// A monitor as the database knows it after sync_monitors.
+// How a schedule is stored: "<cron> <zone>" ("" for none). Compared at each start and reload
+// to see whether a monitor's schedule changed.
+std::string schedule_key(std::string_view cron_text, std::string_view zone_name);
+
+// A monitor as the store knows it.
 struct monitor_record {
   monitor_id id = 0;
   std::string name;
@@ -55,30 +72,18 @@ struct monitor_record {
   bool enabled = true;
   std::string secret_key;
   core::monitor_state state;
-  core::monitor_rules rules;      // as declared now (already saved); load_monitors: interval, grace, schedule
+  core::monitor_rules rules;      // as declared now (already saved); list_monitors: interval, grace, schedule
   bool rules_changed = false;     // the stored rules differed: re-arm the deadline
   bool created = false;           // first time this name was seen
   std::int64_t push_count = 0;    // pushes ever received (the push history ring's cursor)
-  std::int64_t state_version = 0; // of the push_monitors snapshot read (see the top of this file)
+  std::int64_t state_version = 0; // of the stored snapshot (see the top of this file)
   std::string last_message;
   bool replayed = false;          // pushes newer than the stored snapshot were applied to `state`
 };
 
-// Gives every declared monitor its permanent id (assigned the first time its name is seen)
-// and a secret, saves the declared fields and rules, disables every monitor no longer
-// declared, and returns the declared monitors with their stored state. Caller owns the
-// transaction.
-// A deque: the caller can free the records one by one as it takes them over (100,000 at once
-// are tens of megabytes).
-std::deque<monitor_record> sync_monitors(connection& c,
-                                          const std::vector<monitor_declaration>& declared,
-                                          core::utc_time now);
-
-// Every monitor in the database (for the `monitors` command), enabled or not.
-std::vector<monitor_record> load_monitors(connection& c);
-
-// A push monitor's state as the server holds it, to be saved: `version` must be larger than
-// that of any snapshot of this monitor taken before (a stale snapshot is not written).
+// A monitor's state as the server holds it, to be saved: `version` must be larger than that
+// of any snapshot of this monitor taken before (a stale snapshot's push fields are not
+// written). Version 0: only the status is written.
 struct state_snapshot {
   monitor_id id = 0;
   std::int64_t version = 0;
@@ -87,17 +92,7 @@ struct state_snapshot {
   core::monitor_state state;
 };
 
-// Saves a monitor's status (monitors) and, unless a newer snapshot is already stored, its push
-// fields (push_monitors).
-void save_state(connection& c, const state_snapshot& s);
-// Only the push fields (the periodic write-behind of monitors whose status did not change).
-void save_push_fields(connection& c, const state_snapshot& s);
-
-// Where the write-behind stands: every push_history row with an id <= this is reflected in
-// the push_monitors snapshots. history_end is the largest push_history id (0 when empty).
-void set_state_flushed_through(connection& c, std::int64_t history_id);
-std::int64_t history_end(connection& c);
-
+// One push, as kept in the push history (the newest `push_history_per_monitor` per monitor).
 struct push_row {
   monitor_id id = 0;
   std::int64_t seq = 0;            // this push's number: push_count after it
@@ -113,29 +108,90 @@ struct push_row {
   std::string payload;
 };
 
-// Records one push: its push_history row (status = success|failure|start|log), appended. The
-// monitor's push fields follow in a snapshot (see the top of this file).
-void write_push(connection& c, const push_row& p);
+// An alert waiting to be delivered (the outbox), written with the state change that causes it.
+struct outbox_row {
+  std::int64_t id = 0;           // given by the store when committed
+  std::string alert_id;          // unique, stable across retries (receivers de-duplicate on it)
+  std::int64_t monitor_id = 0;
+  std::string channel;           // channel name from the config
+  std::string event;             // down | up | reminder | test
+  core::utc_time created_at;
+  std::string alert;             // the alert, as JSON (notify/alert_json.hpp)
+  int attempts = 0;
+  core::utc_time next_attempt_at;
+  std::string last_error;
+  std::string status = "pending";  // pending | delivered | failed (given up); reads only
+};
 
-// A status change: a state_changes row, a check_results row, and (unless nullptr) the
-// monitor's state after it. `status_only`: only the status fields changed (a missed
-// deadline), so the push_monitors row is left as it is.
-void write_transition(connection& c, monitor_id id, const core::transition& t,
-                      const state_snapshot* after, bool status_only = false);
+// A state change of one monitor (or a reminder: alerts and no transition), with the alerts
+// it causes and the monitor's state after it.
+struct change_row {
+  monitor_id id = 0;
+  std::optional<core::transition> transition;  // also a check result row at the same instant
+  std::optional<state_snapshot> after;
+  bool status_only = false;  // `after`'s push fields did not change (a missed deadline)
+  std::vector<outbox_row> alerts;
+};
 
-// The status fields alone (monitors.status, status_since, status_reason).
-void save_status(connection& c, monitor_id id, const core::monitor_state& s);
+// A periodic check's result.
+struct check_row {
+  monitor_id id = 0;
+  core::utc_time at;
+  core::monitor_status status = core::monitor_status::pending;
+  std::string error;
+};
 
-// A periodic check's result row.
-void write_check(connection& c, monitor_id id, core::utc_time at, core::monitor_status status,
-                 const std::string& error_message);
+// What became of one delivery attempt of an outbox row.
+struct delivery_row {
+  enum class outcome { delivered, failed_attempt, given_up };
+  std::int64_t outbox_id = 0;
+  outcome what = outcome::delivered;
+  int attempts = 0;
+  core::utc_time at;  // delivered or given up at; for a failed attempt, the next attempt's time
+  std::string error;
+};
 
-// The liveness record ("the server was running at …") and its reading at start.
-void record_alive(connection& c, core::utc_time now);
-std::optional<core::utc_time> last_alive(connection& c);
+// How far the push history went when a write-behind round started (filled in by the store).
+struct write_behind_mark {
+  std::int64_t history_end = 0;
+};
 
-// Every push monitor's current key (re-read when another process changed the database).
-std::vector<std::pair<monitor_id, std::string>> read_secrets(connection& c);
+// A set of writes committed together, all or nothing (LevelDB's WriteBatch).
+struct batch {
+  std::optional<push_row> push;
+  std::vector<change_row> changes;        // must-commit (a state alone: no transition, no alerts)
+  std::vector<state_snapshot> push_fields;  // the write-behind: push fields only
+  std::vector<check_row> checks;
+  std::vector<delivery_row> deliveries;
+  std::optional<core::utc_time> alive;    // "the server was running at …"
+  std::shared_ptr<write_behind_mark> round_start;       // filled when committed
+  std::shared_ptr<const write_behind_mark> round_end;   // pushes up to here are in snapshots
+
+  bool has_must_commit() const { return !changes.empty(); }
+  // About how many rows it writes (the writer time-boxes background work by this).
+  std::size_t weight() const {
+    return std::max<std::size_t>(1, (push ? 1 : 0) + changes.size() +
+                                        push_fields.size() + checks.size() + deliveries.size());
+  }
+};
+
+// ---- reads --------------------------------------------------------------------------------
+
+// A status change as recorded.
+struct change_record {
+  core::utc_time at;
+  core::monitor_status from = core::monitor_status::pending;
+  core::monitor_status to = core::monitor_status::pending;
+  std::string reason;
+};
+
+// What a start needs: every declared monitor with its id, secret and stored state, when the
+// server was last alive, and the alerts not yet delivered.
+struct start_state {
+  std::deque<monitor_record> monitors;  // freed one by one as the registry takes them over
+  std::optional<core::utc_time> last_alive;
+  std::vector<outbox_row> undelivered;
+};
 
 struct retention {
   int days = 30;
@@ -143,61 +199,83 @@ struct retention {
   int push_history_per_monitor = 100;
 };
 
-// One bounded step of pruning: rows older than the retention age (at most `limit` per table),
-// and the check results beyond the per-monitor maximum for monitors with id >= `from_monitor`
-// (at most `monitors_per_step` of them). Returns the monitor id to continue from (0 = wrapped).
-struct prune_step_result {
-  std::int64_t rows_deleted = 0;
-  monitor_id next_monitor = 0;
-};
-prune_step_result prune_step(connection& c, const retention& r, core::utc_time now,
-                             monitor_id from_monitor, int limit = 5000, int monitors_per_step = 200);
+// ---- the interface ----------------------------------------------------------------------
 
-// Keeps push_history to each monitor's newest `keep` pushes, sweeping the table in id order a
-// window at a time (so the push path stays an append, with no index keyed on monitor to
-// maintain). A row goes when its seq is at least `keep` below the newest seq written for its
-// monitor, which this object remembers from record() (a lookup in push_monitors for every
-// row looked at cost as much as the push's own insert). Rows after state_flushed_through are
-// never deleted: a crash may need them replayed. Used only on the writer thread (record() and
-// step() run in writer jobs); if a transaction with record() in it rolls back, a monitor may
-// keep a few rows fewer than `keep` for a while, never more rows than it should.
-class history_sweep {
+class store {
  public:
-  // write_push, and remember the row's seq as its monitor's newest (until transaction_ended
-  // says the transaction rolled back).
-  void record(connection& c, const push_row& row);
-  // After every transaction of the connection record() ran on (writer::transaction_end_hook):
-  // a rollback takes back what its record() calls remembered. Else rows that were never
-  // written (pushes answered 500 during an outage) would raise a monitor's newest seq, and the
-  // sweep would delete rows that are among its newest `keep`.
-  void transaction_ended(bool committed);
-  // Looks at the next `window` rows and deletes those past their monitor's newest `keep`.
-  // Returns the last id of the window (0: none); the next step starts after it, or, once a
-  // step reached the end, over from the oldest rows. Defines the SQL function
-  // uptime_history_floor on `c`, which refers to this object: it must outlive its steps. The position is kept here, so steps queued
-  // before earlier ones ran never look at the same rows twice.
-  // `trail`: rows this close to the newest are not looked at yet. Set to a little more than
-  // one turn of the table (keep × monitors), the rows a step looks at are nearly all past
-  // their monitor's newest `keep` under a steady load: whole pages go at once, instead of
-  // each page being rewritten once for every few of its rows that went. Steps with a trail
-  // and steps without one (which keep every monitor at exactly `keep`) have positions of
-  // their own.
-  std::int64_t step(connection& c, int keep, int window, std::int64_t trail = 0);
+  // interactive: someone waits for the answer (a push, /health): into the next transaction.
+  // background: everything else, time-boxed so a burst never holds a push up for long.
+  // must_commit: state changes found by timers (deadlines, reminders, re-timed rules): the
+  //   store retries them until written; `done` is not used (pass nothing).
+  // Batches of one lane keep their order; the store keeps one monitor's state changes in
+  // order across lanes.
+  enum class lane { interactive, background, must_commit };
+  // Called once, on the io thread: ok = everything in the batch was written; false = nothing
+  // but its must-commit part (which the store keeps retrying) will be.
+  using done_fn = util::move_only_function<void(bool ok)>;
 
- private:
-  // The newest seq of `id`: from record(), else (first look since start) its stored
-  // push_count, which is never ahead of its rows. nullopt for a monitor no longer stored.
-  std::optional<std::int64_t> newest_seq(connection& c, monitor_id id);
+  template <typename T>
+  using read_fn = util::move_only_function<void(std::optional<T>)>;  // nullopt: the read failed
 
-  // SQL uptime_history_floor(monitor_id, keep): the highest seq of that monitor that may go.
-  static void floor_function(sqlite3_context* ctx, int argc, sqlite3_value** args);
+  virtual ~store() = default;
 
-  std::vector<std::int64_t> newest_by_id_;  // indexed by monitor id; -1: not known yet
-  // (slot, value before) for each record() of the transaction under way, to roll it back.
-  std::vector<std::pair<std::size_t, std::int64_t>> undo_;
-  std::int64_t next_after_[2] = {0, 0};     // the next step looks at ids after this: [trailing]
-  sqlite3* registered_on_ = nullptr;        // the connection uptime_history_floor is defined on
-  connection* current_ = nullptr;           // the connection of the step running
+  virtual void commit(batch b, lane l, done_fn done = {}) = 0;
+
+  // Gives every declared monitor its permanent id (assigned the first time its name is seen)
+  // and a secret, saves the declared fields and rules, disables every monitor no longer
+  // declared. start() also reads what a start needs; sync() (a reload) returns the monitors.
+  virtual void start(std::vector<monitor_declaration> declared, core::utc_time now,
+                     read_fn<start_state> done) = 0;
+  virtual void sync(std::vector<monitor_declaration> declared, core::utc_time now,
+                    read_fn<std::deque<monitor_record>> done) = 0;
+
+  // Every monitor ever declared, enabled or not, in id order.
+  virtual void list_monitors(read_fn<std::vector<monitor_record>> done) = 0;
+  // A monitor's newest pushes (at most `limit`), newest first.
+  virtual void push_history(monitor_id id, std::size_t limit, read_fn<std::vector<push_row>> done) = 0;
+  // A monitor's newest status changes (at most `limit`), newest first.
+  virtual void state_changes(monitor_id id, std::size_t limit,
+                             read_fn<std::vector<change_record>> done) = 0;
+  // A monitor's newest alerts and what became of them (at most `limit`), newest first.
+  virtual void deliveries(monitor_id id, std::size_t limit, read_fn<std::vector<outbox_row>> done) = 0;
+
+  // Retention of what grows with time, applied by the store's own housekeeping.
+  virtual void set_retention(const retention& r) = 0;
+
+  // True from a failed transaction to the next one that commits: optional work (write-behind
+  // rounds, check rows) holds back meanwhile.
+  virtual bool failing() const = 0;
+  // Background batches waiting: a producer of many (an expiry storm) waits while this is
+  // large, so the queue and its memory stay bounded.
+  virtual std::size_t backlog() const = 0;
+  // Monitors whose state changes the database has refused so far (0 but during an outage).
+  virtual std::size_t unwritten_monitors() const = 0;
+
+  // Commits everything queued (one last attempt at what was refused), then stops. Io thread,
+  // or once nothing runs it any more. Idempotent.
+  virtual void stop() = 0;
 };
+
+// Events the store raises, on the io thread.
+struct store_events {
+  // Alerts just committed, with their ids: hand them to the dispatcher.
+  std::function<void(std::vector<outbox_row>)> alerts_committed;
+  // Another process changed the database (a user's `sqlite3 … UPDATE push_monitors SET
+  // secret_key=…`): every monitor's current key.
+  std::function<void(std::vector<std::pair<monitor_id, std::string>>)> secrets_changed;
+};
+
+struct store_settings {
+  std::filesystem::path path;  // the SQLite file
+  int busy_timeout_ms = 5000;
+  bool synchronous_full = false;
+  retention keep;
+  bool read_only = false;  // for CLI reads: commit() and start() are refused
+};
+
+// Opens the store (creating and migrating the database unless read_only). Throws
+// std::runtime_error with a message for the user when it cannot; nothing is started then.
+std::unique_ptr<store> open_store(const store_settings& settings, net::io_context::executor_type io,
+                                  store_events events = {});
 
 }  // namespace uptime::store

@@ -5,9 +5,12 @@
 // free the disk. Now there is one queue, written in id order a batch at a time, with a delay
 // that doubles after each failed attempt (1 s up to 30 s) and starts over after a success.
 //
-// No I/O and no clock: server.cpp takes batches, writes them, reports the outcome and arms
-// its one timer with next_delay(). A monitor's changes stay in order: whatever is taken and
-// comes back (a failed write) goes in front of what was added meanwhile. Io thread only.
+// The must-commit lane of every store implementation: the store puts here the changes
+// (store.hpp change_row) of a batch that did not commit, takes them out again to write them,
+// before anything newer of the same monitor, and retries the rest in batches. No I/O and no
+// clock: the store arms its one timer with next_delay(). A monitor's changes stay in order:
+// whatever is taken and comes back (a failed write) goes in front of what was added
+// meanwhile. Io thread only.
 #pragma once
 
 #include <algorithm>
@@ -19,36 +22,34 @@
 #include <vector>
 
 #include "core/monitor.hpp"
-#include "store/outbox.hpp"
+#include "store/sqlite/outbox.hpp"
 
-namespace uptime::server {
-
-// One state change (or a reminder: no transition, only alerts) with its outbox rows.
-struct unwritten_change {
-  std::optional<core::transition> transition;
-  std::vector<store::outbox_row> alerts;
-};
+namespace uptime::store {
 
 class unwritten_changes {
  public:
-  using monitor_id = std::int64_t;
   static constexpr std::chrono::milliseconds first_delay{1000};
   static constexpr std::chrono::milliseconds max_delay{30000};
 
-  // A monitor's changes (possibly none: then only its current state is to be saved).
+  // A monitor's changes, oldest first.
   struct item {
     monitor_id id = 0;
-    std::vector<unwritten_change> changes;
+    std::vector<change_row> changes;
   };
 
   bool empty() const { return pending_.empty(); }
   std::size_t monitors() const { return pending_.size(); }
   bool has(monitor_id id) const { return !pending_.empty() && pending_.count(id) > 0; }
 
-  // Behind the monitor's other unwritten changes.
-  void add(monitor_id id, unwritten_change change) { pending_[id].push_back(std::move(change)); }
-  // The monitor's state must be saved (its changes, if any, are saved with it).
-  void add_state(monitor_id id) { pending_.try_emplace(id); }
+  // Behind the monitor's other unwritten changes. A state alone (no transition, no alerts)
+  // right behind another state alone replaces it: only the newest state needs writing.
+  void add(change_row change) {
+    auto& list = pending_[change.id];
+    if (!list.empty() && is_state_alone(list.back()) && is_state_alone(change))
+      list.back() = std::move(change);
+    else
+      list.push_back(std::move(change));
+  }
 
   // All of one monitor's (a push of it writes them before itself, to keep them in order).
   std::optional<item> take(monitor_id id) {
@@ -85,8 +86,12 @@ class unwritten_changes {
   void attempt_succeeded() { delay_ = first_delay; }
 
  private:
-  std::map<monitor_id, std::vector<unwritten_change>> pending_;
+  static bool is_state_alone(const change_row& c) {
+    return !c.transition && c.alerts.empty() && c.after && !c.status_only;
+  }
+
+  std::map<monitor_id, std::vector<change_row>> pending_;
   std::chrono::milliseconds delay_ = first_delay;
 };
 
-}  // namespace uptime::server
+}  // namespace uptime::store

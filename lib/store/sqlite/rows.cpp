@@ -1,5 +1,5 @@
 // Reads and writes of monitors, pushes, state changes and checks (see store.hpp).
-#include "store/store.hpp"
+#include "store/sqlite/rows.hpp"
 
 #include <boost/json.hpp>
 #include <unordered_map>

@@ -35,8 +35,8 @@
 #include <vector>
 
 #include "net.hpp"
-#include "store/schema.hpp"
-#include "store/sqlite.hpp"
+#include "store/sqlite/schema.hpp"
+#include "store/sqlite/connection.hpp"
 #include "util/move_only_function.hpp"
 
 namespace uptime::store {

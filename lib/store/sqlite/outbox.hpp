@@ -10,22 +10,11 @@
 #include <vector>
 
 #include "core/time.hpp"
-#include "store/sqlite.hpp"
+#include "store/sqlite/connection.hpp"
+#include "store/store.hpp"
 
 namespace uptime::store {
 
-struct outbox_row {
-  std::int64_t id = 0;           // assigned by enqueue_alert
-  std::string alert_id;          // unique, stable across retries
-  std::int64_t monitor_id = 0;
-  std::string channel;           // channel name from the config
-  std::string event;             // down | up | reminder | test
-  core::utc_time created_at;
-  std::string alert;             // the alert, as JSON (notify/alert_json.hpp)
-  int attempts = 0;
-  core::utc_time next_attempt_at;
-  std::string last_error;
-};
 
 // Inserts the row; returns its id.
 std::int64_t enqueue_alert(connection& c, const outbox_row& row);

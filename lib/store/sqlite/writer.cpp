@@ -1,5 +1,5 @@
 // The serialized group-commit writer (see writer.hpp).
-#include "store/writer.hpp"
+#include "store/sqlite/writer.hpp"
 
 #include <pthread.h>
 #include <sched.h>

@@ -12,7 +12,7 @@
 
 #include <filesystem>
 
-#include "store/sqlite.hpp"
+#include "store/sqlite/connection.hpp"
 #include "temp_db.hpp"
 
 namespace fs = std::filesystem;

@@ -1,5 +1,5 @@
 // Schema creation and migrations (see schema.hpp).
-#include "store/schema.hpp"
+#include "store/sqlite/schema.hpp"
 
 #include <fmt/format.h>
 

@@ -1,8 +1,8 @@
 // Monitor identity, state, push history, transitions, checks and retention on a real file.
 #include <catch2/catch.hpp>
 
-#include "store/schema.hpp"
-#include "store/store.hpp"
+#include "store/sqlite/schema.hpp"
+#include "store/sqlite/rows.hpp"
 #include "temp_db.hpp"
 
 using namespace uptime;

@@ -1,5 +1,5 @@
 // The SQLite RAII layer (see sqlite.hpp).
-#include "store/sqlite.hpp"
+#include "store/sqlite/connection.hpp"
 
 #include <fcntl.h>
 #include <sys/stat.h>

@@ -4,7 +4,7 @@
 // query them with sqlite3; extend, never rename.
 #pragma once
 
-#include "store/sqlite.hpp"
+#include "store/sqlite/connection.hpp"
 
 namespace uptime::store {
 

@@ -7,8 +7,8 @@
 #include <atomic>
 #include <thread>
 
-#include "store/schema.hpp"
-#include "store/writer.hpp"
+#include "store/sqlite/schema.hpp"
+#include "store/sqlite/writer.hpp"
 #include "temp_db.hpp"
 
 using namespace uptime;

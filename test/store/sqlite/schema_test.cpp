@@ -2,7 +2,7 @@
 // version and a database from a newer release.
 #include <catch2/catch.hpp>
 
-#include "store/schema.hpp"
+#include "store/sqlite/schema.hpp"
 #include "temp_db.hpp"
 
 using namespace uptime::store;

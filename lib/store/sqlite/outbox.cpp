@@ -1,5 +1,5 @@
 // The notification outbox (see outbox.hpp).
-#include "store/outbox.hpp"
+#include "store/sqlite/outbox.hpp"
 
 namespace uptime::store {
 

@@ -1,0 +1,12 @@
+// The push history sweep's trail (store/sqlite/rows.hpp history_sweep_trail).
+#include <catch2/catch.hpp>
+
+#include "store/sqlite/rows.hpp"
+
+using uptime::store::history_sweep_trail;
+
+TEST_CASE("the history sweep trails a quarter of a turn more than keep x monitors") {
+  CHECK(history_sweep_trail(100, 1'000) == 125'000);
+  CHECK(history_sweep_trail(100, 101'000) == 12'625'000);
+  CHECK(history_sweep_trail(5, 0) == 0);  // no monitors: nothing to trail
+}
