@@ -6,7 +6,7 @@
 #include "net.hpp"
 #include "notify/alert_json.hpp"
 #include "notify/transport.hpp"
-#include "server/clock.hpp"
+#include "monitors/clock.hpp"
 
 namespace uptime::server {
 
@@ -31,7 +31,7 @@ int send_test_alert(const config::config& cfg, const std::string& channel_name, 
         << cfg.file.string() << '\n';
     return 1;
   }
-  const system_clock wall;
+  const monitors::system_clock wall;
   notify::alert a;
   a.alert_id = notify::new_alert_id();
   a.event = notify::alert_event::test;

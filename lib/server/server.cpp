@@ -1,5 +1,9 @@
-// The running service (see server.hpp). One io_context thread owns the monitor registry and
-// every timer; the store's writer thread does all database work and posts results back.
+// The running service (see server.hpp): wiring only. One io_context thread runs the HTTP
+// listener, the monitors (monitors/engine.hpp) and every timer; the store (store/store.hpp)
+// and the notifier do their blocking work on threads of their own and post results back.
+// This file owns the order of things: listen, open the store, load the monitors, serve; on
+// SIGHUP read the config and apply it; on SIGTERM answer what is in flight, write what is
+// pending, stop.
 #include "server/server.hpp"
 
 #include <fmt/format.h>
@@ -7,104 +11,34 @@
 
 #include <malloc.h>
 
-#include <algorithm>
 #include <charconv>
 #include <deque>
-#include <limits>
+#include <memory>
 #include <optional>
-#include <queue>
 #include <utility>
-#include <unordered_map>
 
-#include <boost/unordered/unordered_flat_map.hpp>
-
-#include "core/alerting.hpp"
-#include "core/clock_step.hpp"
-#include "core/duration.hpp"
-#include "core/monitor.hpp"
-#include "core/push_body.hpp"
-#include "core/text.hpp"
 #include "http/listener.hpp"
+#include "monitors/engine.hpp"
 #include "net.hpp"
-#include "notify/alert_json.hpp"
 #include "notify/dispatcher.hpp"
 #include "notify/transport.hpp"
 #include "server/channels.hpp"
-#include "server/pacing.hpp"
-#include "server/write_behind.hpp"
 #include "store/store.hpp"
-#include "util/secret.hpp"
 
 namespace uptime::server {
 
 namespace {
 
-using store::monitor_id;
 using steady = std::chrono::steady_clock;
-
-// A deadline timer waits at most this long before re-reading the wall clock, so a clock
-// step or a suspended machine delays a DOWN by at most this much, even for a 400-day interval.
-constexpr auto max_timer_wait = std::chrono::minutes(5);
-constexpr auto alive_period = std::chrono::seconds(2);
-constexpr auto check_tick = std::chrono::seconds(1);
-constexpr int expired_slice = 500;  // deadlines evaluated per turn of the io loop
-constexpr std::size_t max_expiry_backlog = 5000;  // store batches queued before evaluation waits
-// Push state is written behind (store.hpp): monitors pushed since the last round get one
-// snapshot each, in rounds paced by state_flush_due (pacing.hpp), taken a few chunks at a time
-// as the writer finishes earlier ones (flush_state).
-constexpr std::size_t state_flush_chunk = 50;  // well under a millisecond of writes
-constexpr int state_flush_chunks_in_flight = 16;
-
-// Everything the io thread knows about one enabled push monitor. What a push reads and writes
-// comes first, so that with 100,000 monitors pushed at random a push touches few cache lines
-// of its entry; the rest (names, alerting, the timer itself) follows.
-struct monitor_entry {
-  monitor_entry(net::io_context& io) : deadline_timer(io) {}
-  // ---- read or written by every push
-  monitor_id id = 0;
-  bool require_payload = false;
-  bool dirty = false;                  // pushed since the last snapshot (queued in dirty_)
-  bool timer_armed = false;
-  std::chrono::steady_clock::time_point timer_fires_at;
-  std::int64_t push_count = 0;
-  util::stored_secret secret_key;
-  core::monitor_rules rules;
-  core::monitor_state state;
-  std::string last_message;            // of the last push
-  // ---- the rest
-  std::int64_t state_version = 0;      // of the last snapshot taken for the database
-  std::uint64_t timer_generation = 0;  // a wait whose generation is stale is ignored
-  std::string name;
-  std::string group;
-  std::chrono::seconds check_interval{0};  // set (and the first check queued) by apply_settings
-  std::chrono::steady_clock::time_point next_check;  // the one live entry in the check queue
-  std::vector<std::string> channels;   // notification channel names
-  bool alert_on_down = true;
-  bool alert_on_up = true;
-  std::chrono::seconds remind_every{0};
-  std::optional<core::utc_time> last_reminder;  // the reminder instant already sent
-  // Waits for the deadline while UP, for the next reminder while DOWN. Bound to the
-  // io_context's own executor type: any_io_executor would add 40 bytes to each of 100,000.
-  net::basic_waitable_timer<steady, net::wait_traits<steady>, net::io_context::executor_type> deadline_timer;
-};
-
-// What a push's 200 answer says, known before its commit.
-struct answer_facts {
-  core::utc_time received_at, next_expected_by;
-  std::optional<std::chrono::milliseconds> duration;
-  core::push_signal signal;
-  bool has_signal_segment;
-  std::string run_id;
-};
 
 // The 200 body. Written by hand: every field is a number, a fixed word, an ISO time or a
 // UUID (nothing to escape), and this runs for every push.
-std::string push_answer(monitor_id id, const answer_facts& facts) {
+std::string push_answer(const monitors::push_accepted& facts) {
   std::string body;
   body.reserve(160);
   char number[32];
   body += R"({"success":true,"monitor_id":)";
-  body.append(number, std::to_chars(number, number + sizeof number, id).ptr);
+  body.append(number, std::to_chars(number, number + sizeof number, facts.id).ptr);
   body += R"(,"received_at":")";
   body += core::format_iso_text(facts.received_at).view();
   body += R"(","next_expected_by":")";
@@ -125,13 +59,6 @@ std::string push_answer(monitor_id id, const answer_facts& facts) {
                         static_cast<double>(facts.duration->count()) / 1000.0);
   body += '}';
   return body;
-}
-
-std::optional<monitor_id> parse_id(std::string_view text) {
-  monitor_id id = 0;
-  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
-  if (ec != std::errc() || end != text.data() + text.size() || id <= 0) return std::nullopt;
-  return id;
 }
 
 store::monitor_declaration declare(const config::monitor_settings& m) {
@@ -158,14 +85,11 @@ std::vector<store::monitor_declaration> declare_all(const config::config& cfg) {
   return out;
 }
 
+
 class service final : public http_api::api {
  public:
-  service(config::config cfg, const clock& wall)
-      : cfg_(std::move(cfg)), wall_(wall), signals_(io_, SIGINT, SIGTERM, SIGHUP),
-        check_timer_(io_), alive_timer_(io_), flush_timer_(io_),
-        expiry_timer_(io_), shutdown_timer_(io_) {
-    index_settings();
-  }
+  service(config::config cfg, const monitors::clock& wall)
+      : cfg_(std::move(cfg)), wall_(wall), signals_(io_, SIGINT, SIGTERM, SIGHUP), shutdown_timer_(io_) {}
 
   int run() {
     // The socket first: a port in use (or an address that is not ours) is refused before a
@@ -189,9 +113,9 @@ class service final : public http_api::api {
       settings.keep = retention();
       store::store_events events;
       events.alerts_committed = [this](std::vector<store::outbox_row> rows) {
-        for (const auto& row : rows) dispatch(row);
+        for (const auto& row : rows) monitors_->alerting().dispatch(row);
       };
-      events.secrets_changed = [this](auto secrets) { on_secrets_changed(std::move(secrets)); };
+      events.secrets_changed = [this](auto secrets) { monitors_->on_secrets_changed(secrets); };
       store_ = store::open_store(settings, io_.get_executor(), std::move(events));
     } catch (const std::exception& e) {
       spdlog::critical("Cannot open the database {}: {}", cfg_.database.path.string(), e.what());
@@ -200,14 +124,18 @@ class service final : public http_api::api {
     spdlog::info("Database {} (WAL, synchronous={})", cfg_.database.path.string(),
                  cfg_.database.synchronous);
 
-    push_host_ = host_of(cfg_.public_base_url());
+    monitors_ = std::make_unique<monitors::engine>(io_, *store_, wall_);
+    monitors_->set_config(cfg_);
+    monitors_->alerting().set_push_host(host_of(cfg_.public_base_url()));
     transport_ = std::make_unique<notify::curl_transport>(io_.get_executor());
     dispatcher_ = std::make_unique<notify::dispatcher>(
-        io_, *transport_, [this] { return wall_.now(); }, retry_policy(), delivery_outcomes());
+        io_, *transport_, [this] { return wall_.now(); }, retry_policy(),
+        monitors_->alerting().delivery_outcomes());
     dispatcher_->set_channels(channels_of(cfg_));
+    monitors_->alerting().set_dispatcher(*dispatcher_);
 
     signals_.async_wait([this](auto ec, int sig) { on_signal(ec, sig); });
-    start_sync();
+    start();
     io_.run();
     transport_->stop();
     store_->stop();
@@ -218,92 +146,40 @@ class service final : public http_api::api {
   // ---- http_api::api -------------------------------------------------------------------
 
   void push(http_api::push_call call, http_api::respond_fn respond) override {
-    const auto id = parse_id(call.monitor_id);
-    const auto it = id ? monitors_.find(*id) : monitors_.end();
-    if (it == monitors_.end()) {
-      respond(http_api::error_response(http::status::not_found, "Push monitor not found"));
-      return;
-    }
-    monitor_entry& m = *it->second;
-    if (!util::secrets_equal(m.secret_key.view(), call.secret_key)) {
-      respond(http_api::error_response(http::status::forbidden, "Invalid secret key"));
-      return;
-    }
-    auto body = core::read_push({call.signal, call.body, std::move(call.query), m.require_payload});
-    if (auto* bad = std::get_if<core::push_body_error>(&body)) {
-      respond(http_api::error_response(http::status::bad_request, bad->message));
-      return;
-    }
-    const auto& report = std::get<core::push_report>(body);
-
-    auto outcome = core::on_push(m.state, m.rules, report, wall_now());
-    m.state = std::move(outcome.state);
-    ++m.push_count;  // this push's number; given back if it is not written (forget_failed_push)
-    m.last_message = report.message;
-    ++pushes_since_flush_;
-    arm_deadline(m);
-
-    store::batch b;
-    auto& row = b.push.emplace();
-    row.id = m.id;
-    row.seq = m.push_count;
-    row.received_at = outcome.received_at;
-    row.method = std::move(call.method);
-    row.source_address = std::move(call.source_address);
-    // What the job sent is made valid UTF-8 as it enters (the message by read_push): stored
-    // as it came, it could not be read back as text, by us or by the API.
-    row.user_agent = std::move(call.user_agent);
-    core::make_valid_utf8(row.user_agent);
-    core::make_valid_utf8(call.body);
-    row.signal = outcome.failure ? core::push_signal::failure : report.signal;
-    row.exit_code = report.exit_code;
-    row.run_id = report.run_id;
-    row.duration = outcome.duration;
-    row.message = report.message;
-    row.payload = std::move(call.body);
-    // Only a push that changes the status carries its alerts and state snapshot; the others'
-    // push fields are written behind.
-    if (outcome.change) {
-      log_transition(m, *outcome.change);
-      b.changes.push_back({m.id, *outcome.change, snapshot(m), false, alerts_for(m, *outcome.change)});
-    } else {
-      mark_dirty(m);
-    }
-    answer_facts facts{outcome.received_at, outcome.next_expected_by, outcome.duration, row.signal,
-                       !call.signal.empty(), report.run_id};
-    const auto seq = row.seq;
-    store_->commit(
-        std::move(b), store::store::lane::interactive,
-        [this, id = m.id, seq, facts = std::move(facts), respond = std::move(respond)](bool ok) mutable {
-          if (!ok) {
-            // Not acknowledged: the push is not counted or kept. What it did to the monitor's
-            // state (and the alerts that causes) the store keeps until it is written.
-            if (const auto it = monitors_.find(id); it != monitors_.end())
-              mark_dirty(*it->second);  // its push fields, by the next write-behind round
-            forget_failed_push(id, seq);
-            respond(http_api::error_response(http::status::internal_server_error,
-                                             "Internal server error"));
-            return;
-          }
-          if (!failed_seqs_.empty()) forget_failed_below(id, seq);
-          respond(http_api::raw_json_response(http::status::ok, push_answer(id, facts)));
-        });
+    monitors::push_request request{call.monitor_id,       call.secret_key,
+                                   call.signal,           std::move(call.query),
+                                   std::move(call.method), std::move(call.body),
+                                   std::move(call.source_address), std::move(call.user_agent)};
+    monitors_->push().receive(std::move(request), [respond = std::move(respond)](monitors::push_result r) mutable {
+      using outcome = monitors::push_result::outcome;
+      switch (r.what) {
+        case outcome::accepted:
+          return respond(http_api::raw_json_response(http::status::ok, push_answer(r.accepted)));
+        case outcome::not_found:
+          return respond(http_api::error_response(http::status::not_found, "Push monitor not found"));
+        case outcome::wrong_key:
+          return respond(http_api::error_response(http::status::forbidden, "Invalid secret key"));
+        case outcome::bad_request:
+          return respond(http_api::error_response(http::status::bad_request, r.message));
+        case outcome::not_written:
+          return respond(http_api::error_response(http::status::internal_server_error,
+                                                  "Internal server error"));
+      }
+    });
   }
 
   void health(http_api::respond_fn respond) override {
     store::batch b;
-    b.alive = wall_now();
+    b.alive = monitors_->wall().now();
     store_->commit(std::move(b), store::store::lane::interactive,
-                    [respond = std::move(respond)](bool ok) mutable {
-                      if (ok)
-                        respond(http_api::json_response(http::status::ok,
-                                                        json::object{{"status", "ok"}}));
-                      else
-                        respond(http_api::json_response(
-                            http::status::service_unavailable,
-                            json::object{{"status", "error"},
-                                         {"error", "The database is not writable"}}));
-                    });
+                   [respond = std::move(respond)](bool ok) mutable {
+                     if (ok)
+                       respond(http_api::json_response(http::status::ok, json::object{{"status", "ok"}}));
+                     else
+                       respond(http_api::json_response(
+                           http::status::service_unavailable,
+                           json::object{{"status", "error"}, {"error", "The database is not writable"}}));
+                   });
   }
 
  private:
@@ -316,122 +192,53 @@ class service final : public http_api::api {
     return s;
   }
 
+  store::retention retention() const {
+    return {cfg_.database.retention_days, cfg_.database.max_check_results,
+            cfg_.database.push_history_per_monitor};
+  }
+
+  core::retry_policy retry_policy() const {
+    core::retry_policy p;
+    p.give_up_after = std::chrono::hours(cfg_.notify_retry_hours);
+    return p;
+  }
+
   // ---- start and reload ----------------------------------------------------------------
 
-  // Start: give every declared monitor its id and secret, then build the registry.
-  void start_sync() {
-    store_->start(declare_all(cfg_), wall_now(), [this](std::optional<store::start_state> started) {
+  // Give every declared monitor its id and secret, load the monitors, then serve.
+  void start() {
+    store_->start(declare_all(cfg_), monitors_->wall().now(), [this](std::optional<store::start_state> started) {
       if (!started) {
         spdlog::critical("Cannot read or write the monitors in the database; stopping");
         exit_code_ = 1;
         io_.stop();
         return;
       }
-      on_started(*started);
+      if (stopping_) return;  // SIGTERM arrived while the database was being read
+      monitors_->start(*started);
+      if (!started->undelivered.empty())
+        spdlog::info("{} undelivered alerts from before the restart are being sent",
+                     started->undelivered.size());
+      for (const auto& row : started->undelivered) monitors_->alerting().dispatch(row);
+      forget_declarations();
+      listener_->start();
+      // Loading the config and the database freed a lot (the config tree, the sync); glibc
+      // keeps freed memory unless asked, and a long-running service should not hold it.
+      // Posted: the start state this handler was given is freed only when it returns.
+      net::post(io_, [] { malloc_trim(0); });
+      const auto at = listener_->local_endpoint();
+      spdlog::info("Listening on http://{}:{}", at.address().to_string(), at.port());
+      spdlog::default_logger()->flush();  // whoever waits for this line should not wait for more
     });
-  }
-
-  // Takes the records over one by one, freeing each (the peak of a start with 100,000 monitors
-  // is while both the records and the registry exist).
-  void on_started(store::start_state& synced) {
-    if (stopping_) return;  // SIGTERM arrived while the database was being read
-    const auto now = wall_now();
-    if (synced.last_alive && now > *synced.last_alive)
-      spdlog::info("The server was not running for {} (since {}); deadlines after that move later",
-                   core::format_duration(std::chrono::floor<std::chrono::seconds>(now - *synced.last_alive)),
-                   core::format_iso(*synced.last_alive));
-    for (; !synced.monitors.empty(); synced.monitors.pop_front()) {
-      const auto& r = synced.monitors.front();
-      auto& m = add_monitor(r);
-      const auto before = m.state;
-      if (r.rules_changed) m.state = core::apply_rules(m.state, m.rules);
-      if (synced.last_alive) m.state = core::shift_for_outage(m.state, m.rules, *synced.last_alive, now);
-      if (!(m.state == before)) persist_state(m.id);
-      spdlog::info("Push monitor initialized: id={} name=\"{}\" group=\"{}\" status={} url={}", m.id,
-                   m.name, m.group, core::to_string(m.state.status), push_url(m));
-      arm_deadline(m);
-    }
-    spdlog::info("{} push monitors active", monitors_.size());
-    if (!synced.undelivered.empty())
-      spdlog::info("{} undelivered alerts from before the restart are being sent",
-                   synced.undelivered.size());
-    for (const auto& row : synced.undelivered) dispatch(row);
-    record_alive();
-    schedule_checks();
-    schedule_state_flush();
-    forget_declarations();
-    listener_->start();
-    // Loading the config and the database freed a lot (the config tree, the sync); glibc keeps
-    // freed memory unless asked, and a long-running service should not hold it. Posted: the
-    // sync result this handler was given is freed only when it returns.
-    net::post(io_, [] { malloc_trim(0); });
-    const auto at = listener_->local_endpoint();
-    spdlog::info("Listening on http://{}:{}", at.address().to_string(), at.port());
-    spdlog::default_logger()->flush();  // whoever waits for this line should not wait for more
-  }
-
-  monitor_entry& add_monitor(const store::monitor_record& r) {
-    auto entry = std::make_unique<monitor_entry>(io_);
-    entry->id = r.id;
-    entry->secret_key.assign(r.secret_key);
-    entry->state = r.state;
-    entry->push_count = r.push_count;
-    entry->last_message = r.last_message;
-    entry->state_version = r.state_version;
-    auto& m = *entry;
-    monitors_[r.id] = std::move(entry);
-    apply_settings(m, r);
-    if (r.replayed) mark_dirty(m);  // pushes the last run acknowledged but had not written behind
-    return m;
-  }
-
-  void apply_settings(monitor_entry& m, const store::monitor_record& r) {
-    m.name = r.name;
-    m.group = r.group;
-    m.rules = r.rules;
-    const auto* s = find_settings(r.name);
-    m.require_payload = s && s->require_payload;
-    const auto check_interval = s && s->interval.count() > 0 ? s->interval : cfg_.default_interval;
-    if (check_interval != m.check_interval) {
-      // The check queued for the old period is dropped (next_check no longer matches it).
-      m.check_interval = check_interval;
-      // Spread over the period by id: monitors loaded together must not all be checked in
-      // the same second (100,000 rows and evaluations at once would stall the io thread).
-      const auto period_ms = std::chrono::duration_cast<std::chrono::milliseconds>(check_interval).count();
-      const auto phase = std::chrono::milliseconds(
-          static_cast<std::int64_t>((static_cast<std::uint64_t>(m.id) * 2654435761u) % static_cast<std::uint64_t>(period_ms)));
-      m.next_check = steady::now() + phase + std::chrono::milliseconds(1);
-      check_queue_.push({m.next_check, m.id});
-    }
-    m.channels = s ? s->notifications : std::vector<std::string>{};
-    m.alert_on_down = !s || std::count(s->alert_on.begin(), s->alert_on.end(), config::alert_event::down) > 0;
-    m.alert_on_up = !s || std::count(s->alert_on.begin(), s->alert_on.end(), config::alert_event::up) > 0;
-    m.remind_every = s ? s->remind_every : std::chrono::seconds{0};
-  }
-
-  const config::monitor_settings* find_settings(const std::string& name) const {
-    const auto it = settings_by_name_.find(name);
-    return it == settings_by_name_.end() ? nullptr : it->second;
   }
 
   // Once every monitor has taken its settings, the declarations are not needed until the next
   // reload brings new ones: at 100,000 monitors they are tens of megabytes.
   void forget_declarations() {
-    // Swapped with empty ones: `x = {}` would pick operator=(initializer_list), which clears
+    monitors_->forget_settings();
+    // Swapped with an empty one: `x = {}` would pick operator=(initializer_list), which clears
     // but keeps the memory.
-    decltype(settings_by_name_)().swap(settings_by_name_);
     decltype(cfg_.monitors)().swap(cfg_.monitors);
-  }
-
-  // Called whenever cfg_ is replaced: a lookup per monitor must not scan every monitor.
-  void index_settings() {
-    settings_by_name_.clear();
-    settings_by_name_.reserve(cfg_.monitors.size());
-    for (const auto& m : cfg_.monitors) settings_by_name_.emplace(m.name, &m);
-  }
-
-  std::string push_url(const monitor_entry& m) const {
-    return cfg_.public_base_url() + "/api/push/" + std::to_string(m.id) + "/" + std::string(m.secret_key.view());
   }
 
   void reload() {
@@ -452,7 +259,7 @@ class service final : public http_api::api {
       return;
     }
     auto next = std::make_shared<config::config>(std::move(*loaded.value));
-    store_->sync(declare_all(*next), wall_now(),
+    store_->sync(declare_all(*next), monitors_->wall().now(),
                  [this, next](std::optional<std::deque<store::monitor_record>> records) {
                    if (!records) {
                      spdlog::error("Configuration reload failed: the database could not be "
@@ -473,550 +280,13 @@ class service final : public http_api::api {
     cfg_.server.host = keep_server.host;
     cfg_.server.port = keep_server.port;
     cfg_.database.path = keep_database_path;
-    index_settings();
     dispatcher_->set_channels(channels_of(cfg_));
     dispatcher_->set_policy(retry_policy());
     store_->set_retention(retention());
-
-    std::unordered_map<monitor_id, bool> declared;
-    int added = 0, changed = 0, removed = 0;
-    for (const auto& r : records) {
-      declared[r.id] = true;
-      auto it = monitors_.find(r.id);
-      if (it == monitors_.end()) {
-        auto& m = add_monitor(r);
-        ++added;
-        spdlog::info("Push monitor initialized: id={} name=\"{}\" group=\"{}\" status={} url={}",
-                     m.id, m.name, m.group, core::to_string(m.state.status), push_url(m));
-        arm_deadline(m);
-        continue;
-      }
-      auto& m = *it->second;
-      apply_settings(m, r);
-      if (r.rules_changed) {
-        ++changed;
-        m.state = core::apply_rules(m.state, m.rules);
-        persist_state(m.id);
-        arm_deadline(m);
-        spdlog::info("Monitor {} \"{}\": now expected {} + {} grace; next deadline {}", m.id,
-                     m.name,
-                     m.rules.schedule ? "on \"" + m.rules.schedule->text + "\""
-                                      : "every " + core::format_duration(m.rules.expected_interval),
-                     core::format_duration(m.rules.grace_period),
-                     m.state.next_expected_at ? core::format_iso(*m.state.next_expected_at) : "-");
-      }
-    }
-    for (auto it = monitors_.begin(); it != monitors_.end();) {
-      if (declared.count(it->first)) {
-        ++it;
-        continue;
-      }
-      spdlog::info("Monitor {} \"{}\" removed or disabled: its push URL now answers 404; its "
-                   "history stays",
-                   it->first, it->second->name);
-      it->second->deadline_timer.cancel();
-      if (it->second->dirty) persist_state(it->first);  // its last pushes, before it goes
-      monitors_.erase(it++);  // (the flat map's erase leaves the other iterators valid)
-      ++removed;
-    }
-    spdlog::info("Configuration reloaded: {} push monitors ({} added, {} re-timed, {} removed)",
-                 monitors_.size(), added, changed, removed);
+    monitors_->set_config(cfg_);
+    monitors_->reload(records);
     forget_declarations();
     net::post(io_, [] { malloc_trim(0); });  // after the reload's records are freed
-  }
-
-  // Another process changed the database: a key may have been changed with sqlite3.
-  void on_secrets_changed(std::vector<std::pair<monitor_id, std::string>> secrets) {
-    for (const auto& [id, key] : secrets) {
-      auto it = monitors_.find(id);
-      if (it == monitors_.end() || util::secrets_equal(it->second->secret_key.view(), key)) continue;
-      it->second->secret_key.assign(key);
-      spdlog::info("Monitor {} \"{}\": push key changed in the database; the old key no longer "
-                   "works",
-                   id, it->second->name);
-    }
-  }
-
-  store::retention retention() const {
-    return {cfg_.database.retention_days, cfg_.database.max_check_results,
-            cfg_.database.push_history_per_monitor};
-  }
-
-  // ---- the clock ------------------------------------------------------------------------
-
-  // The wall clock, read once per event. A step since the last reading (it is read at least
-  // every second) is dealt with before the reading is used: see core/clock_step.hpp.
-  core::utc_time wall_now() {
-    const core::clock_reading reading{wall_.now(), steady::now()};
-    const auto before = std::exchange(last_reading_, reading);
-    if (before)
-      if (const auto step = core::wall_clock_step(*before, reading)) on_clock_step(*step, reading.wall);
-    return reading.wall;
-  }
-
-  void on_clock_step(std::chrono::milliseconds step, core::utc_time now) {
-    const auto size = core::format_duration(
-        std::chrono::duration_cast<std::chrono::seconds>(step.count() < 0 ? -step : step));
-    if (step.count() > 0)
-      spdlog::warn("The wall clock stepped forward by {} (or the machine was suspended): "
-                   "deadlines move later by as much, as for an outage, so the step makes no job late",
-                   size);
-    else
-      spdlog::warn("The wall clock stepped back by {}: deadlines move back by as much, so every "
-                   "job still goes DOWN when the real time since its last push says",
-                   size);
-    std::size_t moved = 0;
-    for (auto& [id, entry] : monitors_) {
-      auto& m = *entry;
-      auto shifted = core::shift_for_clock_step(m.state, m.rules, now, step);
-      if (shifted == m.state) continue;
-      m.state = std::move(shifted);
-      mark_dirty(m);
-      arm_deadline(m);
-      ++moved;
-    }
-    spdlog::debug("Clock step: {} monitors' deadlines moved", moved);
-  }
-
-  // ---- deadlines -------------------------------------------------------------------------
-
-  void arm_deadline(monitor_entry& m) {
-    const auto now = wall_now();
-    const auto when = m.state.status == core::monitor_status::down
-                          ? core::next_reminder_at(m.state, m.remind_every, now)
-                          : core::going_down_at(m.state, m.rules);
-    if (!when) {
-      if (m.timer_armed) {
-        ++m.timer_generation;
-        m.timer_armed = false;
-        m.deadline_timer.cancel();
-      }
-      return;
-    }
-    const auto remaining = std::clamp<steady::duration>(*when - now, steady::duration::zero(), max_timer_wait);
-    const auto fire_at = steady::now() + remaining;
-    // A push only moves the deadline later: a timer already set to fire earlier stays, and
-    // when it fires the deadline is re-read and the timer set for what remains. This keeps a
-    // cancel and a re-arm off every push.
-    if (m.timer_armed && m.timer_fires_at <= fire_at) return;
-    const auto generation = ++m.timer_generation;
-    m.timer_armed = true;
-    m.timer_fires_at = fire_at;
-    m.deadline_timer.expires_at(fire_at);
-    m.deadline_timer.async_wait([this, id = m.id, generation](boost::system::error_code ec) {
-      if (!ec) on_deadline_timer(id, generation);
-    });
-  }
-
-  void on_deadline_timer(monitor_id id, std::uint64_t generation) {
-    auto it = monitors_.find(id);
-    if (it == monitors_.end() || it->second->timer_generation != generation) return;
-    it->second->timer_armed = false;
-    // Handled in slices: when many deadlines fall in the same second (an expiry storm), pushes
-    // are still read and answered between the slices.
-    expired_.push_back(id);
-    expired_sorted_ = false;
-    if (!draining_expired_) {
-      draining_expired_ = true;
-      net::post(io_, [this] { drain_expired(); });
-    }
-  }
-
-  void drain_expired() {
-    const auto now = wall_now();
-    // In id order: the state changes of a storm then go to the database in id order too, so
-    // each transaction's rows share index and table pages instead of dirtying one page per
-    // monitor all over the file (which made the WAL grow faster than checkpoints could copy).
-    if (!expired_sorted_) {
-      std::sort(expired_.begin(), expired_.end());
-      expired_sorted_ = true;
-    }
-    for (int n = 0; n < expired_slice && !expired_.empty(); ++n) {
-      const auto id = expired_.front();
-      expired_.pop_front();
-      auto it = monitors_.find(id);
-      if (it == monitors_.end() || it->second->timer_armed) continue;  // removed, or re-armed
-      auto& m = *it->second;
-      if (m.state.status == core::monitor_status::down) {
-        remind_if_due(m, now);
-        continue;
-      }
-      // Re-check against the wall clock: the timer firing proves nothing by itself.
-      if (!evaluate_deadline(m, now)) arm_deadline(m);
-    }
-    if (expired_.empty() || stopping_) {
-      draining_expired_ = false;
-      return;
-    }
-    // The writer records about a thousand state changes in the time this loop finds five
-    // thousand: past a backlog, wait for it, so that a storm's queued writes (and their
-    // memory) stay bounded whatever the number of monitors.
-    if (store_->backlog() > max_expiry_backlog) {
-      expiry_timer_.expires_after(std::chrono::milliseconds(2));
-      expiry_timer_.async_wait([this](boost::system::error_code ec) {
-        if (!ec) drain_expired();
-      });
-      return;
-    }
-    net::post(io_, [this] { drain_expired(); });
-  }
-
-  // While DOWN the timer aims at the next reminder instant.
-  void remind_if_due(monitor_entry& m, core::utc_time now) {
-    const auto due = core::reminder_due(m.state, m.remind_every, now);
-    if (due && due != m.last_reminder) {
-      m.last_reminder = due;
-      spdlog::warn("Monitor {} \"{}\" is still DOWN (since {}): {}", m.id, m.name,
-                   core::format_iso(*m.state.status_since), core::log_text(m.state.reason).view());
-      persist_transition(m.id, std::nullopt,
-                         alerts_for(m, notify::alert_event::reminder, core::monitor_status::down,
-                                    *m.state.status_since, m.state.reason));
-    }
-    arm_deadline(m);
-  }
-
-  // DOWN if the deadline has passed; returns whether it went DOWN.
-  bool evaluate_deadline(monitor_entry& m, core::utc_time now) {
-    auto out = core::on_deadline(m.state, m.rules, now);
-    if (!out.change) return false;
-    // A missed deadline changes only the status; an overrun run also closes that run.
-    const bool status_only = out.state.open_runs == m.state.open_runs;
-    m.state = std::move(out.state);
-    ++m.timer_generation;
-    m.timer_armed = false;
-    m.deadline_timer.cancel();
-    log_transition(m, *out.change);
-    persist_transition(m.id, *out.change, alerts_for(m, *out.change), status_only);
-    arm_deadline(m);  // reminders while DOWN
-    return true;
-  }
-
-
-  void log_transition(const monitor_entry& m, const core::transition& t) {
-    // The notification dispatcher's input; until it exists, the log is the alert.
-    if (t.to == core::monitor_status::down)
-      spdlog::warn("Monitor {} \"{}\" is DOWN (was {}): {}", m.id, m.name, core::to_string(t.from),
-                   core::log_text(t.reason).view());  // the reason may be the job's own message
-    else
-      spdlog::info("Monitor {} \"{}\" is {} (was {})", m.id, m.name,
-                   t.to == core::monitor_status::up ? "UP" : "PENDING", core::to_string(t.from));
-  }
-
-  // ---- state changes (must-commit: the store writes them, however long that takes) --------
-
-  // Writes a transition, its alerts (in the same transaction) and the monitor's state after
-  // it. With no transition, only the alerts (reminders).
-  void persist_transition(monitor_id id, std::optional<core::transition> t,
-                          std::vector<store::outbox_row> rows, bool status_only = false) {
-    if (!t && rows.empty()) return;
-    store::change_row change{id, std::move(t), std::nullopt, status_only, std::move(rows)};
-    // A monitor removed by a reload meanwhile keeps the state it had saved.
-    if (change.transition)
-      if (auto it = monitors_.find(id); it != monitors_.end())
-        change.after = status_only ? status_of(*it->second) : snapshot(*it->second);
-    store::batch b;
-    b.changes.push_back(std::move(change));
-    store_->commit(std::move(b), store::store::lane::must_commit);
-  }
-
-  // The monitor's state alone (re-timed rules, a shift for an outage).
-  void persist_state(monitor_id id) {
-    auto it = monitors_.find(id);
-    if (it == monitors_.end()) return;
-    store::batch b;
-    b.changes.push_back({id, std::nullopt, snapshot(*it->second), false, {}});
-    store_->commit(std::move(b), store::store::lane::must_commit);
-  }
-
-  // A push numbered `seq` was written: the failed numbers below it stay used (a gap).
-  void forget_failed_below(monitor_id id, std::int64_t seq) {
-    const auto f = failed_seqs_.find(id);
-    if (f == failed_seqs_.end()) return;
-    std::erase_if(f->second, [seq](std::int64_t failed) { return failed < seq; });
-    if (f->second.empty()) failed_seqs_.erase(f);
-  }
-
-  // A push that was not written gives its number back when no later push of the monitor took
-  // one, so that the pushes of an outage leave no gap in the numbering: the history sweep
-  // keeps a monitor's newest N by number, and push_count counts acknowledged pushes.
-  void forget_failed_push(monitor_id id, std::int64_t seq) {
-    const auto it = monitors_.find(id);
-    if (it == monitors_.end()) return;
-    auto& m = *it->second;
-    auto& failed = failed_seqs_[id];
-    failed.push_back(seq);
-    for (auto top = std::find(failed.begin(), failed.end(), m.push_count); top != failed.end();
-         top = std::find(failed.begin(), failed.end(), m.push_count)) {
-      failed.erase(top);
-      --m.push_count;
-    }
-    if (failed.empty()) failed_seqs_.erase(id);
-    mark_dirty(m);  // push_count changed
-  }
-
-  // ---- alerts ----------------------------------------------------------------------------
-
-  // One outbox row per channel of the monitor that wants this event.
-  std::vector<store::outbox_row> alerts_for(const monitor_entry& m, const core::transition& t) {
-    if (!core::is_alerting(t)) return {};
-    const auto event = t.to == core::monitor_status::down ? notify::alert_event::down
-                                                          : notify::alert_event::up;
-    return alerts_for(m, event, t.from, t.at, t.reason);
-  }
-
-  std::vector<store::outbox_row> alerts_for(const monitor_entry& m, notify::alert_event event,
-                                            core::monitor_status previous, core::utc_time at,
-                                            const std::string& reason) {
-    const bool wanted = event == notify::alert_event::up ? m.alert_on_up : m.alert_on_down;
-    std::vector<store::outbox_row> rows;
-    if (!wanted) return rows;
-    const auto now = wall_now();
-    for (const auto& channel : m.channels) {
-      notify::alert a;
-      a.alert_id = notify::new_alert_id();
-      a.event = event;
-      a.monitor_id = m.id;
-      a.monitor_name = m.name;
-      a.monitor_group = m.group;
-      a.status = std::string(core::to_string(m.state.status));
-      a.previous_status = std::string(core::to_string(previous));
-      a.message = reason;
-      a.occurred_at = at;
-      a.last_push_at = m.state.last_push_at;
-      a.next_expected_by = m.state.next_expected_at;
-      a.push_host = push_host_;
-      store::outbox_row row;
-      row.alert_id = a.alert_id;
-      row.monitor_id = m.id;
-      row.channel = channel;
-      row.event = std::string(notify::to_string(event));
-      row.created_at = now;
-      row.next_attempt_at = now;
-      row.alert = notify::to_json(a);
-      rows.push_back(std::move(row));
-    }
-    return rows;
-  }
-
-  // Hands a committed outbox row to the dispatcher.
-  void dispatch(const store::outbox_row& row) {
-    auto a = notify::alert_from_json(row.alert);
-    if (!a) {
-      // to_json writes only what alert_from_json reads back, so this is a bug (or a row edited
-      // by hand): say so loudly, and keep the row, marked, for whoever investigates.
-      spdlog::critical("BUG: outbox row {} for monitor {} via {} cannot be read back, so this "
-                       "alert is not sent; please report it with the row "
-                       "(SELECT * FROM outbox WHERE id={})",
-                       row.id, row.monitor_id, core::log_text(row.channel).view(), row.id);
-      record_delivery({row.id, store::delivery_row::outcome::given_up, 0, wall_now(),
-                       "unreadable alert"});
-      return;
-    }
-    notify::queued_alert q;
-    q.outbox_id = row.id;
-    q.channel = row.channel;
-    q.what = std::move(*a);
-    q.attempts = row.attempts;
-    q.created_at = row.created_at;
-    q.next_attempt_at = row.next_attempt_at;
-    dispatcher_->enqueue(std::move(q));
-  }
-
-  notify::dispatcher::outcomes delivery_outcomes() {
-    notify::dispatcher::outcomes o;
-    using outcome = store::delivery_row::outcome;
-    o.delivered = [this](const notify::queued_alert& q, core::utc_time at) {
-      record_delivery({q.outbox_id, outcome::delivered, q.attempts, at, {}});
-    };
-    o.failed = [this](const notify::queued_alert& q, const std::string& error) {
-      record_delivery({q.outbox_id, outcome::failed_attempt, q.attempts, q.next_attempt_at, error});
-    };
-    o.gave_up = [this](const notify::queued_alert& q, core::utc_time at, const std::string& error) {
-      record_delivery({q.outbox_id, outcome::given_up, q.attempts, at, error});
-    };
-    return o;
-  }
-
-  void record_delivery(store::delivery_row d) {
-    store::batch b;
-    b.deliveries.push_back(std::move(d));
-    store_->commit(std::move(b), store::store::lane::background);
-  }
-
-  core::retry_policy retry_policy() const {
-    core::retry_policy p;
-    p.give_up_after = std::chrono::hours(cfg_.notify_retry_hours);
-    return p;
-  }
-
-  // ---- push state written behind (see store.hpp) ------------------------------------------
-
-  // The monitor as it is now, for the database: a new version, so it wins over every snapshot
-  // taken before it, and the monitor is clean until its next push.
-  store::state_snapshot snapshot(monitor_entry& m) {
-    m.dirty = false;
-    return {m.id, ++m.state_version, m.push_count, m.last_message, m.state};
-  }
-
-  // For a status-only write: the push fields are not written, so no version is used up.
-  static store::state_snapshot status_of(const monitor_entry& m) {
-    return {m.id, 0, m.push_count, {}, m.state};
-  }
-
-  void mark_dirty(monitor_entry& m) {
-    if (m.dirty) return;
-    m.dirty = true;
-    dirty_.push_back(m.id);
-  }
-
-  void schedule_state_flush() {
-    flush_timer_.expires_after(state_flush_period);
-    flush_timer_.async_wait([this](boost::system::error_code ec) {
-      if (ec) return;
-      // (a little early is on time: the timer ticks every state_flush_period)
-      // (while the database is failing, the rounds wait: the pushes are safe in memory and
-      // their rows were never written, so a round could only fail too)
-      if (!round_ && !store_->failing() &&
-          steady::now() - last_state_flush_ + state_flush_period / 10 >= state_flush_due(dirty_.size())) {
-        last_state_flush_ = steady::now();
-        flush_state();
-      }
-      schedule_state_flush();
-    });
-  }
-
-  // A round of the write-behind: a snapshot of every monitor pushed since the last round.
-  // Its first job (interactive, so it runs before any push acknowledged after this moment)
-  // reads how far push_history goes; once every snapshot of the round is written, a last job
-  // records that as state_flushed_through. A snapshot taken later than the round's start
-  // holds more pushes, never fewer: replay skips the pushes a snapshot already holds.
-  //
-  // The snapshots go in id order (write_behind_round), a few chunks at a time, each taken
-  // when the writer has finished an earlier one: with 100,000 monitors a round taken at once
-  // was 20 MB of copies built in one handler, and the pushes queued behind it waited for it.
-  // When stopping, the rest is taken at once.
-  void flush_state() {
-    if (!round_) {
-      if (dirty_.empty() && pushes_since_flush_ == 0) return;
-      pushes_since_flush_ = 0;
-      const auto pushed = dirty_.size();
-      round_.emplace(std::exchange(dirty_, {}));
-      dirty_.reserve(pushed);  // about as many by the next round: no growing it again
-      store::batch b;
-      b.round_start = round_->through;
-      store_->commit(std::move(b), store::store::lane::interactive);
-    }
-    pump_state_round();
-  }
-
-  void pump_state_round() {
-    auto& r = *round_;
-    const int max_in_flight = stopping_ ? std::numeric_limits<int>::max() : state_flush_chunks_in_flight;
-    for (auto ids = r.chunks.next_chunk(state_flush_chunk, max_in_flight); !ids.empty();
-         ids = r.chunks.next_chunk(state_flush_chunk, max_in_flight)) {
-      std::vector<store::state_snapshot> chunk;
-      chunk.reserve(ids.size());
-      for (const auto id : ids)
-        if (const auto it = monitors_.find(id); it != monitors_.end() && it->second->dirty)
-          chunk.push_back(snapshot(*it->second));
-      if (chunk.empty()) {
-        r.chunks.chunk_done(true);  // pushed again and written since, or removed: nothing to do
-        continue;
-      }
-      r.snapshots += chunk.size();
-      write_snapshots(std::move(chunk));
-    }
-    if (r.chunks.finished()) finish_state_round();
-  }
-
-  void write_snapshots(std::vector<store::state_snapshot> chunk) {
-    std::vector<monitor_id> ids;
-    ids.reserve(chunk.size());
-    for (const auto& snap : chunk) ids.push_back(snap.id);
-    store::batch b;
-    b.push_fields = std::move(chunk);
-    store_->commit(std::move(b), store::store::lane::background, [this, ids = std::move(ids)](bool ok) {
-      // Not written: the next round writes them again (the pushes themselves are safe in the
-      // push history), and this one must not move the mark past them.
-      if (!ok)
-        for (const auto id : ids)
-          if (auto it = monitors_.find(id); it != monitors_.end()) mark_dirty(*it->second);
-      round_->chunks.chunk_done(ok);
-      pump_state_round();
-    });
-  }
-
-  void finish_state_round() {
-    const auto r = std::move(*round_);
-    round_.reset();
-    spdlog::debug("Write-behind round: {} snapshots in {} ms{}", r.snapshots,
-                  std::chrono::duration_cast<std::chrono::milliseconds>(steady::now() - r.started).count(),
-                  r.chunks.failed() ? " (some not written)" : "");
-    if (!r.chunks.may_move_mark()) {
-      ++pushes_since_flush_;  // the next round moves it
-      return;
-    }
-    store::batch b;
-    b.round_end = r.through;
-    store_->commit(std::move(b), store::store::lane::background, [this](bool ok) {
-      if (!ok) ++pushes_since_flush_;
-    });
-    // Stopping: what was pushed during this round goes now too.
-    if (stopping_ && !dirty_.empty()) flush_state();
-  }
-
-  // ---- periodic work ---------------------------------------------------------------------
-
-  void record_alive() {
-    store::batch b;
-    b.alive = wall_now();
-    store_->commit(std::move(b), store::store::lane::background);
-    alive_timer_.expires_after(alive_period);
-    alive_timer_.async_wait([this](boost::system::error_code ec) {
-      if (!ec) record_alive();
-    });
-  }
-
-  struct due_check {
-    steady::time_point at;
-    monitor_id id;
-    bool operator>(const due_check& o) const { return at > o.at; }
-  };
-
-  // Each monitor is checked every `interval`: the deadline is re-evaluated against the wall
-  // clock (catching clock steps) and a check_results row records the status.
-  void schedule_checks() {
-    check_timer_.expires_after(check_tick);
-    check_timer_.async_wait([this](boost::system::error_code ec) {
-      if (ec) return;
-      run_due_checks();
-      schedule_checks();
-    });
-  }
-
-  void run_due_checks() {
-    const auto steady_now = steady::now();
-    const auto now = wall_now();
-    store::batch b;
-    while (!check_queue_.empty() && check_queue_.top().at <= steady_now) {
-      auto due = check_queue_.top();
-      check_queue_.pop();
-      auto it = monitors_.find(due.id);
-      // Removed by a reload, or removed and added again (its newer entry is the live one).
-      if (it == monitors_.end() || it->second->next_check != due.at) continue;
-      auto& m = *it->second;
-      evaluate_deadline(m, now);
-      b.checks.push_back({m.id, now, m.state.status,
-                      m.state.status == core::monitor_status::down      ? m.state.reason
-                      : m.state.status == core::monitor_status::pending ? "No push received yet"
-                                                                        : std::string()});
-      auto next = due.at + m.check_interval;
-      if (next <= steady_now) next = steady_now + m.check_interval;
-      m.next_check = next;
-      check_queue_.push({next, m.id});
-    }
-    if (b.checks.empty() || store_->failing()) return;  // (a record, not a state: lost in an outage)
-    store_->commit(std::move(b), store::store::lane::background);
   }
 
   // ---- signals and shutdown --------------------------------------------------------------
@@ -1036,32 +306,25 @@ class service final : public http_api::api {
     if (stopping_) return;
     stopping_ = true;
     listener_->stop();
-    check_timer_.cancel();
-    alive_timer_.cancel();
-    expiry_timer_.cancel();
+    if (monitors_) monitors_->stop();
     dispatcher_->stop();  // what is not delivered yet stays in the outbox for the next start
-    flush_timer_.cancel();
-    for (auto& [id, m] : monitors_) m->deadline_timer.cancel();
     wait_for_quiet(nullptr, steady::now() + std::chrono::seconds(10));
   }
 
   // Stops the loop once every request read has been answered and then the final writes (the
-  // last write-behind round, the liveness record) committed. What does not make it in time is
-  // still safe: the writer commits everything queued when it stops, and pushes not written
-  // behind are replayed from push_history at the next start.
+  // last write-behind round, the liveness mark) committed. What does not make it in time is
+  // still safe: the store commits everything queued when it stops, and pushes not written
+  // behind are replayed from the push history at the next start.
   void wait_for_quiet(std::shared_ptr<bool> alive_written, steady::time_point give_up) {
     const bool timed_out = steady::now() >= give_up;
     if (!final_flush_started_ && (listener_->requests_in_flight() == 0 || timed_out)) {
       final_flush_started_ = true;
-      flush_state();
+      monitors_->written_behind().finish();
     }
     // After the last round's mark (queued when its snapshots were written, on this thread).
-    if (final_flush_started_ && !round_ && !alive_written) {
+    if (final_flush_started_ && monitors_->written_behind().finished() && !alive_written) {
       alive_written = std::make_shared<bool>(false);
-      store::batch b;
-      b.alive = wall_now();
-      store_->commit(std::move(b), store::store::lane::background,
-                     [alive_written](bool) { *alive_written = true; });
+      monitors_->periodic_work().record_alive([alive_written](bool) { *alive_written = true; });
     }
     if ((alive_written && *alive_written) || timed_out) {
       // One more turn so answers just handed to sessions are written out.
@@ -1077,46 +340,17 @@ class service final : public http_api::api {
 
   // Constant after construction (cfg_ is replaced whole by a reload, on the io thread)
   config::config cfg_;
-  std::unordered_map<std::string_view, const config::monitor_settings*> settings_by_name_;  // into cfg_
-  const clock& wall_;
+  const monitors::clock& wall_;
 
   // State below is owned by the io thread
   net::io_context io_{1};
   std::unique_ptr<store::store> store_;
-  std::deque<monitor_id> expired_;  // deadline timers fired, not yet evaluated
-  bool expired_sorted_ = true;
-  std::vector<monitor_id> dirty_;   // monitors pushed since their last snapshot (write-behind)
-  // The write-behind round under way (flush_state).
-  struct state_round {
-    explicit state_round(std::vector<monitor_id> pushed) : chunks(std::move(pushed)) {}
-    write_behind_round chunks;
-    std::size_t snapshots = 0;
-    steady::time_point started = steady::now();
-    // How far the push history went when the round started (filled in by its first batch).
-    std::shared_ptr<store::write_behind_mark> through = std::make_shared<store::write_behind_mark>();
-  };
-  std::optional<state_round> round_;
-  std::optional<core::clock_reading> last_reading_;  // the last wall_now(), to see clock steps
-  // Numbers of pushes not written that could not be given back yet (a later push of the
-  // monitor was still in flight), per monitor; empty but during an outage.
-  std::unordered_map<monitor_id, std::vector<std::int64_t>> failed_seqs_;
-  steady::time_point last_state_flush_ = steady::now();
-  std::uint64_t pushes_since_flush_ = 0;
-  bool draining_expired_ = false;
+  std::unique_ptr<monitors::engine> monitors_;
   std::unique_ptr<notify::curl_transport> transport_;
   std::unique_ptr<notify::dispatcher> dispatcher_;
-  std::string push_host_;  // shown in alerts instead of the push URL (which holds the secret)
   std::shared_ptr<http_api::listener> listener_;
   net::signal_set signals_;
-  net::steady_timer check_timer_;
-  net::steady_timer alive_timer_;
-  net::steady_timer flush_timer_;
-  net::steady_timer expiry_timer_;  // drain_expired waiting for the writer's backlog
   net::steady_timer shutdown_timer_;
-  // Open addressing, one probe of a flat array per lookup: with 100,000 monitors pushed at
-  // random, std::unordered_map's bucket -> node -> entry chain cost three cache misses a push.
-  boost::unordered_flat_map<monitor_id, std::unique_ptr<monitor_entry>> monitors_;
-  std::priority_queue<due_check, std::vector<due_check>, std::greater<>> check_queue_;
   bool stopping_ = false;
   bool final_flush_started_ = false;  // the last write-behind round, once requests are answered
   int exit_code_ = 0;
@@ -1128,8 +362,8 @@ class service final : public http_api::api {
 }  // namespace
 
 int serve(config::config cfg, const run_options& options) {
-  static const system_clock system;
-  const clock& wall = options.wall_clock ? *options.wall_clock : system;
+  static const monitors::system_clock system;
+  const monitors::clock& wall = options.wall_clock ? *options.wall_clock : system;
   service s(std::move(cfg), wall);
   return s.run();
 }

@@ -7,12 +7,12 @@
 #include <memory>
 
 #include "config/config.hpp"
-#include "server/clock.hpp"
+#include "monitors/clock.hpp"
 
 namespace uptime::server {
 
 struct run_options {
-  const clock* wall_clock = nullptr;  // nullptr: the system clock
+  const monitors::clock* wall_clock = nullptr;  // nullptr: the system clock
 };
 
 // Runs until SIGTERM or SIGINT (SIGHUP reloads the config file). Returns the process exit

@@ -1,9 +1,9 @@
-// The pacing of the write-behind rounds (server/pacing.hpp).
+// The pacing of the write-behind rounds (monitors/pacing.hpp).
 #include <catch2/catch.hpp>
 
-#include "server/pacing.hpp"
+#include "monitors/pacing.hpp"
 
-using namespace uptime::server;
+using namespace uptime::monitors;
 using std::chrono::milliseconds;
 
 TEST_CASE("write-behind rounds come every second until they would write more than 10,000 snapshots a second") {

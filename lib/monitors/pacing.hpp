@@ -7,7 +7,7 @@
 #include <cstddef>
 #include <cstdint>
 
-namespace uptime::server {
+namespace uptime::monitors {
 
 // A write-behind round runs this often ...
 inline constexpr std::chrono::milliseconds state_flush_period{1000};
@@ -26,4 +26,4 @@ constexpr std::chrono::milliseconds state_flush_due(std::size_t dirty) {
 }
 
 
-}  // namespace uptime::server
+}  // namespace uptime::monitors

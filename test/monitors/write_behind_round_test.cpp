@@ -5,9 +5,9 @@
 #include <algorithm>
 #include <vector>
 
-#include "server/write_behind.hpp"
+#include "monitors/write_behind_round.hpp"
 
-using namespace uptime::server;
+using namespace uptime::monitors;
 
 namespace {
 std::vector<std::int64_t> ids_of(std::span<const std::int64_t> chunk) { return {chunk.begin(), chunk.end()}; }

@@ -10,7 +10,7 @@
 #include <span>
 #include <vector>
 
-namespace uptime::server {
+namespace uptime::monitors {
 
 class write_behind_round {
  public:
@@ -50,4 +50,4 @@ class write_behind_round {
   bool failed_ = false;
 };
 
-}  // namespace uptime::server
+}  // namespace uptime::monitors

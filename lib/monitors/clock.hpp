@@ -7,7 +7,7 @@
 
 #include "core/time.hpp"
 
-namespace uptime::server {
+namespace uptime::monitors {
 
 class clock {
  public:
@@ -34,4 +34,4 @@ class manual_clock final : public clock {
   std::atomic<std::int64_t> now_;
 };
 
-}  // namespace uptime::server
+}  // namespace uptime::monitors

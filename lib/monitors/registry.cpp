@@ -1,0 +1,65 @@
+// The monitor registry (see registry.hpp).
+#include "monitors/registry.hpp"
+
+namespace uptime::monitors {
+
+monitor_entry& registry::add(const store::monitor_record& r) {
+  auto entry = std::make_unique<monitor_entry>(io_);
+  entry->id = r.id;
+  entry->secret_key.assign(r.secret_key);
+  entry->state = r.state;
+  entry->push_count = r.push_count;
+  entry->last_message = r.last_message;
+  entry->state_version = r.state_version;
+  entry->name = r.name;
+  entry->group = r.group;
+  entry->rules = r.rules;
+  auto& m = *entry;
+  monitors_[r.id] = std::move(entry);
+  if (r.replayed) mark_dirty(m);  // pushes the last run acknowledged but had not written behind
+  return m;
+}
+
+void registry::remove(map::iterator it) {
+  it->second->deadline_timer.cancel();
+  if (it->second->dirty) save_state(it->first);  // its last pushes, before it goes
+  monitors_.erase(it);
+}
+
+store::state_snapshot registry::snapshot(monitor_entry& m) {
+  m.dirty = false;
+  return {m.id, ++m.state_version, m.push_count, m.last_message, m.state};
+}
+
+store::state_snapshot registry::status_of(const monitor_entry& m) {
+  return {m.id, 0, m.push_count, {}, m.state};
+}
+
+void registry::save_change(monitor_id id, std::optional<core::transition> t,
+                           std::vector<store::outbox_row> alerts, bool status_only) {
+  if (!t && alerts.empty()) return;
+  store::change_row change{id, std::move(t), std::nullopt, status_only, std::move(alerts)};
+  // A monitor removed by a reload meanwhile keeps the state it had saved.
+  if (change.transition)
+    if (auto* m = find(id)) change.after = status_only ? status_of(*m) : snapshot(*m);
+  store::batch b;
+  b.changes.push_back(std::move(change));
+  db_.commit(std::move(b), store::store::lane::must_commit);
+}
+
+void registry::save_state(monitor_id id) {
+  auto* m = find(id);
+  if (!m) return;
+  store::batch b;
+  b.changes.push_back({id, std::nullopt, snapshot(*m), false, {}});
+  db_.commit(std::move(b), store::store::lane::must_commit);
+}
+
+std::vector<monitor_id> registry::take_dirty() {
+  const auto pushed = dirty_.size();
+  auto out = std::exchange(dirty_, {});
+  dirty_.reserve(pushed);  // about as many by the next round: no growing it again
+  return out;
+}
+
+}  // namespace uptime::monitors
