@@ -43,6 +43,19 @@ void deadlines::on_timer(monitor_id id, std::uint64_t generation) {
   auto* m = monitors_.find(id);
   if (!m || m->timer_generation != generation) return;
   m->timer_armed = false;
+  queue_expired(id);
+}
+
+void deadlines::expire(monitor_entry& m) {
+  if (m.timer_armed) {
+    ++m.timer_generation;
+    m.timer_armed = false;
+    m.deadline_timer.cancel();
+  }
+  queue_expired(m.id);
+}
+
+void deadlines::queue_expired(monitor_id id) {
   // Handled in slices: when many deadlines fall in the same second (an expiry storm), pushes
   // are still read and answered between the slices.
   expired_.push_back(id);

@@ -35,11 +35,15 @@ class deadlines {
   bool evaluate(monitor_entry& m, core::utc_time now);
   // The wall clock stepped by `step` (forward: positive): every deadline moves with it.
   void on_clock_step(std::chrono::milliseconds step, core::utc_time now);
+  // What the monitor's timer does when it fires, now: its deadline (or reminder) is decided
+  // against the wall clock in the next slice. Tests call it after moving a manual clock.
+  void expire(monitor_entry& m);
   // No more deciding: timers cancelled.
   void stop();
 
  private:
   void on_timer(monitor_id id, std::uint64_t generation);
+  void queue_expired(monitor_id id);
   void drain_expired();
   void remind_if_due(monitor_entry& m, core::utc_time now);
 

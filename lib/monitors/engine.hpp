@@ -45,6 +45,8 @@ class engine {
   // Stopping: no more deadlines, checks or liveness marks; the write-behind writes the rest.
   void stop();
 
+  registry& monitors() { return registry_; }
+  deadlines& deadline_timers() { return deadlines_; }
   push_path& push() { return push_; }
   alerts& alerting() { return alerts_; }
   periodic& periodic_work() { return periodic_; }

@@ -22,7 +22,7 @@ class wall_clock {
   void on_step(step_handler h) { on_step_ = std::move(h); }
 
   core::utc_time now() {
-    const core::clock_reading reading{source_.now(), std::chrono::steady_clock::now()};
+    const core::clock_reading reading{source_.now(), source_.steady_now()};
     const auto before = std::exchange(last_reading_, reading);
     if (before && on_step_)
       if (const auto step = core::wall_clock_step(*before, reading)) on_step_(*step, reading.wall);

@@ -1,0 +1,191 @@
+// The monitors' shell rules driven by a manual clock, with no sleeping: pushes through the push
+// path, deadlines decided when their timer fires (deadlines::expire stands in for the timer),
+// clock steps, reminders, and what reaches the store. A real SQLite store behind the engine.
+#include <catch2/catch.hpp>
+
+#include <chrono>
+#include <functional>
+#include <optional>
+
+#include "config/config.hpp"
+#include "monitors/clock.hpp"
+#include "monitors/engine.hpp"
+#include "net.hpp"
+#include "store/store.hpp"
+#include "../store/sqlite/temp_db.hpp"
+
+using namespace uptime;
+using namespace std::chrono_literals;
+
+namespace {
+
+core::utc_time at(const char* iso) { return *core::parse_iso(iso); }
+
+void run_until(net::io_context& io, const std::function<bool()>& done) {
+  const auto give_up = std::chrono::steady_clock::now() + 10s;
+  while (!done() && std::chrono::steady_clock::now() < give_up) {
+    io.restart();
+    io.run_for(5ms);
+  }
+}
+
+// One push monitor "backup": expected every 60 s with 10 s grace, alerts to channel "ops",
+// reminders every `remind` while DOWN.
+struct engine_fixture {
+  temp_db t;
+  net::io_context io;
+  monitors::manual_clock clock{at("2025-03-01T12:00:00Z")};
+  std::unique_ptr<store::store> db;
+  std::unique_ptr<monitors::engine> engine;
+  config::config cfg;
+  std::vector<store::outbox_row> alerts;
+
+  explicit engine_fixture(std::chrono::seconds remind = 0s) {
+    store::store_settings s;
+    s.path = t.file;
+    store::store_events e;
+    e.alerts_committed = [this](std::vector<store::outbox_row> rows) {
+      for (auto& r : rows) alerts.push_back(std::move(r));
+    };
+    db = store::open_store(s, io.get_executor(), std::move(e));
+    config::monitor_settings m;
+    m.name = "backup";
+    m.expected_interval = 60s;
+    m.grace_period = 10s;
+    m.notifications = {"ops"};
+    m.remind_every = remind;
+    cfg.monitors.push_back(m);
+    engine = std::make_unique<monitors::engine>(io, *db, clock);
+    engine->set_config(cfg);
+
+    store::monitor_declaration d;
+    d.name = "backup";
+    d.rules.expected_interval = 60s;
+    d.rules.grace_period = 10s;
+    std::optional<store::start_state> started;
+    db->start({d}, clock.now(), [&](std::optional<store::start_state> st) { started = std::move(st); });
+    run_until(io, [&] { return started.has_value(); });
+    REQUIRE(started);
+    engine->start(*started);
+  }
+  ~engine_fixture() {
+    engine->stop();
+    db->stop();
+  }
+
+  monitors::monitor_entry& backup() {
+    auto* m = engine->monitors().find(1);
+    REQUIRE(m);
+    return *m;
+  }
+
+  monitors::push_result push(std::string key, std::string body = {}) {
+    std::optional<monitors::push_result> result;
+    monitors::push_request r;
+    const auto id = std::string("1");
+    r.monitor_id = id;
+    r.secret_key = key;
+    r.method = "POST";
+    r.body = std::move(body);
+    engine->push().receive(std::move(r), [&](monitors::push_result out) { result = std::move(out); });
+    run_until(io, [&] { return result.has_value(); });
+    REQUIRE(result);
+    return std::move(*result);
+  }
+
+  std::string key() { return std::string(backup().secret_key.view()); }
+
+  // The monitor's timer fires now, and whatever it decides is committed.
+  void timer_fires() {
+    engine->deadline_timers().expire(backup());
+    io.restart();
+    io.run_for(50ms);
+  }
+
+  std::vector<store::change_record> changes() {
+    std::optional<std::optional<std::vector<store::change_record>>> out;
+    db->state_changes(1, 10, [&](auto r) { out = std::move(r); });
+    run_until(io, [&] { return out.has_value(); });
+    REQUIRE(out);
+    REQUIRE(*out);
+    return **out;
+  }
+};
+
+}  // namespace
+
+TEST_CASE("a push is answered with its deadline, a wrong key or an unknown monitor is refused") {
+  engine_fixture f;
+  const auto ok = f.push(f.key());
+  REQUIRE(ok.what == monitors::push_result::outcome::accepted);
+  CHECK(ok.accepted.received_at == at("2025-03-01T12:00:00Z"));
+  CHECK(ok.accepted.next_expected_by == at("2025-03-01T12:01:10Z"));
+  CHECK(f.backup().state.status == core::monitor_status::up);
+  CHECK(f.push("wrong-key").what == monitors::push_result::outcome::wrong_key);
+
+  std::optional<monitors::push_result> unknown;
+  monitors::push_request r;
+  r.monitor_id = "77";
+  r.secret_key = "x";
+  f.engine->push().receive(std::move(r), [&](monitors::push_result out) { unknown = std::move(out); });
+  REQUIRE(unknown);
+  CHECK(unknown->what == monitors::push_result::outcome::not_found);
+}
+
+TEST_CASE("a timer that fires before the deadline re-arms, and one after it makes the monitor DOWN") {
+  engine_fixture f;
+  REQUIRE(f.push(f.key()).what == monitors::push_result::outcome::accepted);
+  f.clock.advance(69'999ms);  // a millisecond before interval + grace
+  f.timer_fires();
+  CHECK(f.backup().state.status == core::monitor_status::up);
+
+  f.clock.advance(1ms);
+  f.timer_fires();
+  CHECK(f.backup().state.status == core::monitor_status::down);
+  run_until(f.io, [&] { return !f.alerts.empty(); });
+  REQUIRE(f.alerts.size() == 1);
+  CHECK(f.alerts[0].event == "down");
+  CHECK(f.alerts[0].channel == "ops");
+  const auto changes = f.changes();
+  REQUIRE(changes.size() == 2);  // pending -> up, up -> down
+  CHECK(changes[0].to == core::monitor_status::down);
+  CHECK(changes[0].at == at("2025-03-01T12:01:10Z"));
+}
+
+TEST_CASE("a wall clock step forward moves the deadline later instead of making the job late") {
+  engine_fixture f;
+  REQUIRE(f.push(f.key()).what == monitors::push_result::outcome::accepted);
+  f.clock.advance(30s);
+  f.engine->wall().now();  // a reading before the step
+  f.clock.set(at("2025-03-01T13:00:30Z"));  // an hour on in no time: a step, not time passing
+  f.timer_fires();
+  CHECK(f.backup().state.status == core::monitor_status::up);
+  REQUIRE(f.backup().state.next_expected_at);
+  CHECK(*f.backup().state.next_expected_at == at("2025-03-01T13:01:10Z"));
+  f.clock.advance(40s);  // and then time passes: DOWN 70 s after the push, not counting the step
+  f.timer_fires();
+  CHECK(f.backup().state.status == core::monitor_status::down);
+}
+
+TEST_CASE("a monitor DOWN is reminded about every remind_every, once per instant") {
+  engine_fixture f(300s);
+  REQUIRE(f.push(f.key()).what == monitors::push_result::outcome::accepted);
+  f.clock.advance(70s);
+  f.timer_fires();
+  REQUIRE(f.backup().state.status == core::monitor_status::down);
+  run_until(f.io, [&] { return f.alerts.size() == 1; });
+  f.clock.advance(299s);
+  f.timer_fires();  // a second early: nothing
+  f.io.restart();
+  f.io.run_for(50ms);
+  CHECK(f.alerts.size() == 1);
+  f.clock.advance(1s);
+  f.timer_fires();
+  run_until(f.io, [&] { return f.alerts.size() == 2; });
+  REQUIRE(f.alerts.size() == 2);
+  CHECK(f.alerts[1].event == "reminder");
+  f.timer_fires();  // the same instant again: no second reminder
+  f.io.restart();
+  f.io.run_for(50ms);
+  CHECK(f.alerts.size() == 2);
+}
