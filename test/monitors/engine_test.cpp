@@ -11,23 +11,17 @@
 #include "monitors/clock.hpp"
 #include "monitors/engine.hpp"
 #include "net.hpp"
+#include "support/run_until.hpp"
 #include "store/store.hpp"
-#include "../store/sqlite/temp_db.hpp"
+#include "support/temp_db.hpp"
 
 using namespace uptime;
 using namespace std::chrono_literals;
+using uptime::test::run_until;
 
 namespace {
 
 core::utc_time at(const char* iso) { return *core::parse_iso(iso); }
-
-void run_until(net::io_context& io, const std::function<bool()>& done) {
-  const auto give_up = std::chrono::steady_clock::now() + 10s;
-  while (!done() && std::chrono::steady_clock::now() < give_up) {
-    io.restart();
-    io.run_for(5ms);
-  }
-}
 
 // One push monitor "backup": expected every 60 s with 10 s grace, alerts to channel "ops",
 // reminders every `remind` while DOWN.

@@ -10,25 +10,18 @@
 #include <thread>
 
 #include "net.hpp"
+#include "support/run_until.hpp"
 #include "store/sqlite/connection.hpp"
 #include "store/store.hpp"
-#include "sqlite/temp_db.hpp"
+#include "support/temp_db.hpp"
 
 using namespace uptime;
 using namespace std::chrono_literals;
+using uptime::test::run_until;
 
 namespace {
 
 core::utc_time at(const char* iso) { return *core::parse_iso(iso); }
-
-// Runs the io loop until `done` holds or 10 s passed.
-void run_until(net::io_context& io, const std::function<bool()>& done) {
-  const auto give_up = std::chrono::steady_clock::now() + 10s;
-  while (!done() && std::chrono::steady_clock::now() < give_up) {
-    io.restart();
-    io.run_for(10ms);
-  }
-}
 
 store::monitor_declaration declared(std::string name) {
   store::monitor_declaration d;

@@ -13,7 +13,7 @@
 #include <filesystem>
 
 #include "store/sqlite/connection.hpp"
-#include "temp_db.hpp"
+#include "support/temp_db.hpp"
 
 namespace fs = std::filesystem;
 using uptime::store::connection;

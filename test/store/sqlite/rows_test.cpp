@@ -3,7 +3,7 @@
 
 #include "store/sqlite/schema.hpp"
 #include "store/sqlite/rows.hpp"
-#include "temp_db.hpp"
+#include "support/temp_db.hpp"
 
 using namespace uptime;
 using namespace uptime::store;

@@ -3,7 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include "store/sqlite/schema.hpp"
-#include "temp_db.hpp"
+#include "support/temp_db.hpp"
 
 using namespace uptime::store;
 

@@ -9,20 +9,13 @@
 
 #include "store/sqlite/schema.hpp"
 #include "store/sqlite/writer.hpp"
-#include "temp_db.hpp"
+#include "support/run_until.hpp"
+#include "support/temp_db.hpp"
 
 using namespace uptime;
 using namespace uptime::store;
 
-namespace {
-void run_until(net::io_context& io, const std::function<bool()>& done) {
-  const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-  while (!done() && std::chrono::steady_clock::now() < give_up) {
-    io.restart();
-    io.run_for(std::chrono::milliseconds(10));
-  }
-}
-}  // namespace
+using uptime::test::run_until;
 
 TEST_CASE("every job is committed before its completion runs on the io thread") {
   temp_db t;
