@@ -110,15 +110,19 @@ push_outcome on_push(const monitor_state& s, const monitor_rules& r, const push_
                      utc_time now) {
   push_outcome out{s, floor_to_second(now), {}, std::nullopt, false, std::nullopt};
   auto& st = out.state;
+  const auto shown = [&](std::optional<utc_time> deadline) {
+    return floor_to_second(deadline.value_or(now));
+  };
 
   if (p.signal == push_signal::log) {
-    out.next_expected_by = s.next_expected_at.value_or(out.received_at);
+    out.next_expected_by = shown(s.next_expected_at);
     return out;
   }
   if (p.signal == push_signal::start) {
     st.open_runs.push_back({p.run_id, now, {}});
     if (st.open_runs.size() > max_open_runs) st.open_runs.erase(st.open_runs.begin());
-    out.next_expected_by = going_down_at(st, r).value_or(s.next_expected_at.value_or(out.received_at));
+    const auto due = going_down_at(st, r);
+    out.next_expected_by = shown(due ? due : s.next_expected_at);
     return out;
   }
 
@@ -135,9 +139,10 @@ push_outcome on_push(const monitor_state& s, const monitor_rules& r, const push_
     }
   }
   out.failure = failure;
-  st.last_push_at = out.received_at;
-  st.next_expected_at = next_deadline(r, out.received_at);
-  out.next_expected_by = st.next_expected_at.value_or(out.received_at);
+  // To the millisecond: counted from the whole second, the deadline came up to a second early.
+  st.last_push_at = now;
+  st.next_expected_at = next_deadline(r, now);
+  out.next_expected_by = shown(st.next_expected_at);
 
   monitor_status target = monitor_status::up;
   if (failure) {
@@ -148,9 +153,9 @@ push_outcome on_push(const monitor_state& s, const monitor_rules& r, const push_
     st.consecutive_failures = 0;
   }
   if (target != s.status) {
-    out.change = transition{s.status, target, out.received_at, target == monitor_status::down ? reason : ""};
+    out.change = transition{s.status, target, now, target == monitor_status::down ? reason : ""};
     st.status = target;
-    st.status_since = out.received_at;
+    st.status_since = now;
   }
   if (st.status != monitor_status::down)
     st.reason.clear();
@@ -183,9 +188,15 @@ deadline_outcome on_deadline(const monitor_state& s, const monitor_rules& r, utc
     st.reason = missed_deadline_reason(s, r);
   }
   st.status = monitor_status::down;
-  st.status_since = floor_to_second(*deadline);
+  st.status_since = *deadline;
   out.change = transition{s.status, monitor_status::down, *st.status_since, st.reason};
   return out;
+}
+
+monitor_state from_whole_seconds(monitor_state s) {
+  if (s.last_push_at) s.last_push_at = latest_in_second(*s.last_push_at);
+  if (s.next_expected_at) s.next_expected_at = latest_in_second(*s.next_expected_at);
+  return s;
 }
 
 monitor_state apply_rules(const monitor_state& s, const monitor_rules& r) {

@@ -86,10 +86,15 @@ struct push_report {
   std::string run_id;            // ?rid=, pairs a start with its finish
 };
 
+// The answer to a push shows whole seconds: `received_at` is `now` cut to its second, and
+// `next_expected_by` the second the enforced deadline (state.next_expected_at, to the
+// millisecond) falls in. For an interval monitor that is exactly received_at + interval +
+// grace, and the DOWN comes within the second after it, never before: it is enforced
+// interval + grace after the push's own instant.
 struct push_outcome {
   monitor_state state;
-  utc_time received_at;       // `now` floored to the second
-  utc_time next_expected_by;  // the deadline the monitor now answers to
+  utc_time received_at;       // `now` cut to the second, as the answer and push_history show it
+  utc_time next_expected_by;  // the deadline the monitor now answers to, cut to the second
   std::optional<transition> change;
   bool failure = false;       // this push counted as a failure (min_runtime included)
   std::optional<std::chrono::milliseconds> duration;  // a finished run with a matching start
@@ -122,13 +127,21 @@ push_outcome on_push(const monitor_state& s, const monitor_rules& r, const push_
 // A push the database holds but whose effect was not saved before the server stopped (push
 // state is written behind): its fields (last push, deadline, runs, failure count) as on_push
 // sets them, at the time it was received. The status stays as it is: a status change is saved
-// with the push that causes it, so a push replayed here did not cause one.
+// with the push that causes it, so a push replayed here did not cause one. push_history holds
+// whole seconds: pass latest_in_second() of its time, so the deadline the replay sets is never
+// earlier than the one the server enforced before it stopped.
 monitor_state replay_push(const monitor_state& s, const monitor_rules& r, const push_report& p,
                           utc_time received_at);
 
 // Re-checks the deadlines at `now` (a timer fired or a periodic check ran): DOWN, with the
 // reason, once now >= going_down_at; otherwise nothing changes. Safe to call at any time.
 deadline_outcome on_deadline(const monitor_state& s, const monitor_rules& r, utc_time now);
+
+// A state read back from the database, whose times are whole seconds: the last push and the
+// deadline move to the last millisecond of their second (latest_in_second), so a deadline
+// after a restart, or re-armed from the last push after one, is never earlier than the one
+// enforced before. What is shown does not change: it is cut to the second again.
+monitor_state from_whole_seconds(monitor_state s);
 
 // The rules changed (config reload): the deadline is re-armed from the last push.
 monitor_state apply_rules(const monitor_state& s, const monitor_rules& r);
