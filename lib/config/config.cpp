@@ -23,6 +23,7 @@
 #include <system_error>
 #include <variant>
 
+#include "config/detail/kinds.hpp"
 #include "config/detail/reader.hpp"
 #include "core/channel_schema.hpp"
 #include "core/duration.hpp"
@@ -43,9 +44,6 @@ constexpr std::string_view database_keys[] = {
     "path", "retention_days", "max_check_results", "push_history_per_monitor", "busy_timeout", "synchronous"};
 constexpr std::string_view monitor_keys[] = {"name",     "type",   "enabled",       "group",
                                              "interval", "config", "notifications", "alert_on"};
-constexpr std::string_view monitor_config_keys[] = {
-    "expected_interval", "grace_period", "require_payload", "remind_every", "schedule",
-    "timezone",          "max_runtime",  "min_runtime",     "failures_before_down"};
 
 constexpr std::uint64_t max_body_limit = std::uint64_t{1} << 30;  // 1GiB: bodies are held in memory
 constexpr std::int64_t max_connections_limit = 1'000'000;
@@ -356,9 +354,8 @@ class parser {
     for (const entry& item : items) {
       monitor_settings m;
       m.line = item.line();
-      std::optional<std::chrono::seconds> expected;
-      std::optional<entry> schedule_entry;  // where config.schedule was written, for messages
-      std::optional<entry> timezone_entry;
+      std::optional<entry> block;  // config:, read by the monitor's kind once its type is known
+      const detail::kind_parser* kind = &detail::kind_parsers().front();  // no type: push
       bool has_name = false;
       for (const entry& f : r_.mapping(item, monitor_keys)) {
         if (f.key == "name") {
@@ -372,7 +369,9 @@ class parser {
           }
         } else if (f.key == "type") {
           auto v = r_.text(f, true);
-          if (v && *v != "push") r_.error(f, fmt::format("unknown type \"{}\", expected push", *v));
+          if (!v) continue;
+          kind = detail::find_kind_parser(*v);
+          if (!kind) r_.error(f, fmt::format("unknown type \"{}\", {}", *v, detail::expected_kinds()));
         } else if (f.key == "enabled") {
           if (auto v = r_.boolean(f)) m.enabled = *v;
         } else if (f.key == "group") {
@@ -386,42 +385,7 @@ class parser {
         } else if (f.key == "interval") {
           if (auto v = r_.duration(f, false)) m.interval = *v;
         } else if (f.key == "config") {
-          for (const entry& cf : r_.mapping(f, monitor_config_keys)) {
-            if (cf.key == "expected_interval") {
-              expected = r_.duration(cf, false);
-            } else if (cf.key == "grace_period") {
-              if (auto v = r_.duration(cf, true)) m.grace_period = *v;
-            } else if (cf.key == "require_payload") {
-              if (auto v = r_.boolean(cf)) m.require_payload = *v;
-            } else if (cf.key == "remind_every") {
-              if (auto v = r_.duration(cf, false)) m.remind_every = *v;
-            } else if (cf.key == "schedule") {
-              schedule_entry = cf;
-              if (auto v = r_.text(cf, true)) {
-                auto parsed = core::parse_cron(*v);
-                if (auto* why = std::get_if<std::string>(&parsed))
-                  r_.error(cf, *why);
-                else
-                  m.schedule = std::get<core::cron_schedule>(std::move(parsed));
-              }
-            } else if (cf.key == "timezone") {
-              timezone_entry = cf;
-              if (auto v = r_.text(cf, true)) {
-                m.timezone = *v;
-                m.zone = core::find_zone(*v);
-                if (!m.zone)
-                  r_.error(cf, fmt::format("unknown time zone \"{}\"; use an IANA name such as "
-                                           "Europe/Berlin or America/New_York",
-                                           *v));
-              }
-            } else if (cf.key == "max_runtime") {
-              if (auto v = r_.duration(cf, false)) m.max_runtime = *v;
-            } else if (cf.key == "min_runtime") {
-              if (auto v = r_.duration(cf, false)) m.min_runtime = *v;
-            } else if (cf.key == "failures_before_down") {
-              if (auto v = r_.integer(cf, 1, 1000)) m.failures_before_down = static_cast<int>(*v);
-            }
-          }
+          block = f;
         } else if (f.key == "notifications") {
           monitor_channels(f, m);
         } else if (f.key == "alert_on") {
@@ -432,15 +396,10 @@ class parser {
       if (!has_name && (item.empty() || item.is_mapping())) {
         r_.error(item.mark, join(item.path, "name"), "is required");
       }
-      m.expected_interval = expected ? *expected : m.interval.count() != 0 ? m.interval : c_.default_interval;
-      if (schedule_entry && expected)
-        r_.error(*schedule_entry, "use either schedule or expected_interval, not both");
-      if (timezone_entry && !schedule_entry)
-        r_.error(*timezone_entry, "applies only with a schedule (config.schedule)");
-      if (m.schedule) {
-        if (!m.zone && !timezone_entry) m.zone = core::find_zone("UTC");
-        if (m.zone && !core::next_run_after(*m.schedule, *m.zone, core::utc_time{}))
-          r_.error(*schedule_entry, fmt::format("\"{}\" never runs", m.schedule->text));
+      // The block's keys are the kind's: with an unknown type there is nothing to check it by.
+      if (kind) {
+        m.kind = kind->kind;
+        kind->parse(r_, block ? &*block : nullptr, m, {c_.default_interval});
       }
       c_.monitors.push_back(std::move(m));
     }

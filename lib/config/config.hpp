@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "core/cron.hpp"
+#include "core/kinds.hpp"
 
 namespace uptime::config {
 
@@ -41,9 +42,12 @@ struct database_settings {
 
 enum class alert_event { down, up };
 
+// A monitor as declared. The keys of its `config:` block depend on its kind (one parser per
+// kind, config/kinds/); the fields from expected_interval to failures_before_down are the
+// push kind's.
 struct monitor_settings {
   std::string name;
-  std::string type = "push";
+  core::monitor_kind kind = core::monitor_kind::push;  // `type:`; core::to_string gives the name
   bool enabled = true;
   std::string group;
   std::chrono::seconds interval{0};           // periodic check period; 0 = default_interval

@@ -157,7 +157,7 @@ std::optional<monitor_id> parse_id(std::string_view text) {
 store::monitor_declaration declare(const config::monitor_settings& m) {
   store::monitor_declaration d;
   d.name = m.name;
-  d.type = m.type;
+  d.type = std::string(core::to_string(m.kind));
   d.group = m.group;
   d.enabled = m.enabled;
   d.rules.expected_interval = m.expected_interval;

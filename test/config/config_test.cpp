@@ -114,7 +114,7 @@ monitors:
   REQUIRE(c.monitors.size() == 2);
   const auto& m = c.monitors[0];
   CHECK(m.name == "Nightly backup");
-  CHECK(m.type == "push");
+  CHECK(uptime::core::to_string(m.kind) == "push");
   CHECK_FALSE(m.enabled);
   CHECK(m.group == "backups");
   CHECK(m.interval == 12h);
@@ -171,7 +171,7 @@ monitors:
 )");
   REQUIRE(c.monitors.size() == 1);
   const auto& m = c.monitors[0];
-  CHECK(m.type == "push");
+  CHECK(uptime::core::to_string(m.kind) == "push");
   CHECK(m.enabled);
   CHECK(m.group.empty());
   CHECK(m.interval == 0s);  // as written: the server resolves it
