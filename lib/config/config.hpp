@@ -95,6 +95,10 @@ struct config {
   std::string public_base_url() const;
 };
 
+// The URL a monitor's job calls: "<base_url>/api/push/<id>/<key>", with base_url as
+// public_base_url() gives it. The one place that spells it (startup log, `monitors` command).
+std::string push_url(std::string_view base_url, std::int64_t monitor_id, std::string_view secret_key);
+
 // Looks up an environment variable; injectable for tests.
 using env_lookup = std::function<std::optional<std::string>(std::string_view)>;
 env_lookup process_environment();

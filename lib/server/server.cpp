@@ -31,6 +31,7 @@
 #include "notify/transport.hpp"
 #include "server/channels.hpp"
 #include "server/pacing.hpp"
+#include "server/push_monitor_log.hpp"
 #include "server/unwritten_changes.hpp"
 #include "server/write_behind.hpp"
 #include "store/outbox.hpp"
@@ -419,8 +420,7 @@ class service final : public http_api::api {
       if (r.rules_changed) m.state = core::apply_rules(m.state, m.rules);
       if (synced.last_alive) m.state = core::shift_for_outage(m.state, m.rules, *synced.last_alive, now);
       if (!(m.state == before)) persist_state(m.id);
-      spdlog::info("Push monitor initialized: id={} name=\"{}\" group=\"{}\" status={} url={}", m.id,
-                   m.name, m.group, core::to_string(m.state.status), push_url(m));
+      log_push_monitor_initialized(m.id, m.name, m.group, core::to_string(m.state.status), push_url(m));
       arm_deadline(m);
     }
     spdlog::info("{} push monitors active", monitors_.size());
@@ -504,7 +504,7 @@ class service final : public http_api::api {
   }
 
   std::string push_url(const monitor_entry& m) const {
-    return cfg_.public_base_url() + "/api/push/" + std::to_string(m.id) + "/" + std::string(m.secret_key.view());
+    return config::push_url(cfg_.public_base_url(), m.id, m.secret_key.view());
   }
 
   void reload() {
@@ -566,8 +566,7 @@ class service final : public http_api::api {
       if (it == monitors_.end()) {
         auto& m = add_monitor(r);
         ++added;
-        spdlog::info("Push monitor initialized: id={} name=\"{}\" group=\"{}\" status={} url={}",
-                     m.id, m.name, m.group, core::to_string(m.state.status), push_url(m));
+        log_push_monitor_initialized(m.id, m.name, m.group, core::to_string(m.state.status), push_url(m));
         arm_deadline(m);
         continue;
       }
@@ -771,7 +770,6 @@ class service final : public http_api::api {
 
 
   void log_transition(const monitor_entry& m, const core::transition& t) {
-    // The notification dispatcher's input; until it exists, the log is the alert.
     if (t.to == core::monitor_status::down)
       spdlog::warn("Monitor {} \"{}\" is DOWN (was {}): {}", m.id, m.name, core::to_string(t.from),
                    core::log_text(t.reason).view());  // the reason may be the job's own message

@@ -844,6 +844,13 @@ server:
   CHECK(loaded("server: {host: '::1'}\n").public_base_url() == "http://[::1]:5000");
 }
 
+TEST_CASE("a push URL is the public base URL, /api/push/, the monitor's id and its key") {
+  CHECK(cfg::push_url("https://status.example.com/uptime", 5, "k3y") ==
+        "https://status.example.com/uptime/api/push/5/k3y");
+  const auto c = loaded("server: {base_url: 'https://status.example.com/'}\n");
+  CHECK(cfg::push_url(c.public_base_url(), 12, "abc") == "https://status.example.com/api/push/12/abc");
+}
+
 TEST_CASE("a top level that is not a mapping, or monitors that is not a list, is an error") {
   CHECK(errors("- name: a\n") ==
         "config.yaml:1:1: the top level must be a mapping with keys such as server, database, "
