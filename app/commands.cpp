@@ -98,7 +98,7 @@ int monitors_command(const std::filesystem::path& config_file, std::ostream& out
                     active && r.state.status == core::monitor_status::up
                         ? time_or_dash(r.state.next_expected_at)
                         : "-",
-                    active ? base + "/api/push/" + std::to_string(r.id) + "/" + r.secret_key : "-"});
+                    active ? config::push_url(base, r.id, r.secret_key) : "-"});
   }
   std::array<std::size_t, 7> width{};
   for (const auto& row : rows)

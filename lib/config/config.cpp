@@ -8,13 +8,11 @@
 #include "config/config.hpp"
 
 #include <boost/asio/ip/address.hpp>
-#include <boost/url/parse.hpp>
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
 #include <algorithm>
 #include <cerrno>
-#include <charconv>
 #include <cstdio>
 #include <cstdlib>
 #include <limits>
@@ -23,9 +21,11 @@
 #include <system_error>
 #include <variant>
 
+#include "config/detail/kinds.hpp"
 #include "config/detail/reader.hpp"
 #include "core/channel_schema.hpp"
 #include "core/duration.hpp"
+#include "core/url.hpp"
 
 namespace uptime::config {
 namespace {
@@ -43,9 +43,6 @@ constexpr std::string_view database_keys[] = {
     "path", "retention_days", "max_check_results", "push_history_per_monitor", "busy_timeout", "synchronous"};
 constexpr std::string_view monitor_keys[] = {"name",     "type",   "enabled",       "group",
                                              "interval", "config", "notifications", "alert_on"};
-constexpr std::string_view monitor_config_keys[] = {
-    "expected_interval", "grace_period", "require_payload", "remind_every", "schedule",
-    "timezone",          "max_runtime",  "min_runtime",     "failures_before_down"};
 
 constexpr std::uint64_t max_body_limit = std::uint64_t{1} << 30;  // 1GiB: bodies are held in memory
 constexpr std::int64_t max_connections_limit = 1'000'000;
@@ -59,30 +56,12 @@ constexpr std::chrono::seconds max_busy_timeout{3600};
 constexpr std::string_view default_database_path = "data/uptime.db";
 
 // "https://status.example.com/" -> "https://status.example.com"; nullopt if not an absolute
-// http(s) URL. Query strings and fragments are refused: push URLs are appended to the base.
+// http(s) URL (core/url.hpp). Query strings and fragments are refused: push URLs are appended
+// to the base.
 std::optional<std::string> normalize_base_url(std::string url) {
   while (!url.empty() && url.back() == '/') url.pop_back();
-  const std::string l = detail::ascii_lower(url);
-  const std::size_t authority = l.starts_with("http://") ? 7 : l.starts_with("https://") ? 8 : 0;
-  if (authority == 0) return std::nullopt;
-  const std::size_t slash = url.find('/', authority);
-  const std::string_view host = std::string_view(url).substr(
-      authority, slash == std::string::npos ? std::string::npos : slash - authority);
-  if (host.empty() || host.front() == ':') return std::nullopt;
-  for (const char c : url) {
-    if (static_cast<unsigned char>(c) <= ' ' || c == '?' || c == '#' || c == 0x7f) return std::nullopt;
-  }
-  // And a URL by RFC 3986 with a host and a port that fits ("http://[::1", "http://a:99999"
-  // and "http://a%zz" are not).
-  const auto parsed = boost::urls::parse_absolute_uri(url);
-  if (!parsed || !parsed->has_authority() || parsed->encoded_host().empty()) return std::nullopt;
-  if (parsed->has_port()) {
-    const std::string_view port = parsed->port();
-    unsigned number = 0;
-    const auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), number);
-    if (port.empty() || ec != std::errc() || end != port.data() + port.size() || number == 0 || number > 65535)
-      return std::nullopt;
-  }
+  const auto parsed = core::parse_http_url(url);
+  if (!parsed || parsed->has_query_or_fragment) return std::nullopt;
   return url;
 }
 
@@ -230,45 +209,47 @@ class parser {
         continue;
       }
 
+      // The YAML's shape is read here (lists, header maps, each item at its own position);
+      // what a valid channel is, is core::check_channel's to say.
       channel_settings ch;
       ch.name = f.key;
       ch.type = *type;
       ch.line = f.key_mark.line + 1;
-      bool ok = true;
+      bool read_ok = true;
       std::set<std::string, std::less<>> present;
       for (const entry& field : fields) {
         if (field.key == "type") continue;
         present.insert(field.key);
         const core::field_spec* spec_field = core::find_field(*spec, field.key);
         if (spec_field == nullptr) {
-          r_.error(field.key_mark, field.path, unknown_field_message(*spec, field.key));
-          ok = false;
+          ch.fields[field.key];  // unknown: core::check_channel says so
         } else if (auto v = channel_field(field, *spec_field)) {
           if (!v->empty()) ch.fields[field.key] = std::move(*v);  // empty = absent: the default applies
         } else {
-          ok = false;
+          read_ok = false;
         }
       }
-      for (const core::field_spec& spec_field : spec->fields) {
-        if (spec_field.required && !present.contains(spec_field.name)) {
-          r_.error(f.key_mark, join(f.path, spec_field.name),
-                   fmt::format("is required, e.g. {}: {}", spec_field.name, spec_field.example));
-          ok = false;
-        }
-      }
-      if (!ok) continue;
-      core::apply_defaults(*spec, ch.fields);
-      for (const core::field_problem& problem : core::check_rules(*spec, ch.fields)) {
+      bool ok = read_ok;
+      for (const core::field_problem& problem : core::check_channel(*spec, ch.fields)) {
+        using kind = core::field_problem::kind;
         const auto at = std::find_if(fields.begin(), fields.end(),
                                      [&](const entry& field) { return field.key == problem.field; });
-        if (at != fields.end()) {
+        // A field written but empty or unreadable was reported as such when it was read.
+        if (problem.what == kind::missing && present.contains(problem.field)) continue;
+        // Rules between fields are checked only on settings that could all be read.
+        if (problem.what == kind::rule && !read_ok) continue;
+        ok = false;
+        if (problem.what == kind::unknown_field) {
+          r_.error(at->key_mark, at->path, unknown_field_message(*spec, problem.field));
+        } else if (at != fields.end()) {
           r_.error(*at, problem.message);
         } else {
           r_.error(f.key_mark, join(f.path, problem.field), problem.message);
         }
-        ok = false;
       }
-      if (ok) c_.notifications.emplace(ch.name, std::move(ch));
+      if (!ok) continue;
+      core::apply_defaults(*spec, ch.fields);
+      c_.notifications.emplace(ch.name, std::move(ch));
     }
   }
 
@@ -281,7 +262,8 @@ class parser {
   }
 
   // One channel field as text (see core::field_map), or nullopt after reporting why. Empty
-  // means not given.
+  // means not given. The items of a YAML list and the headers of a map are checked here, one
+  // by one, to point at each; a value written as text is checked by core::check_channel.
   std::optional<std::string> channel_field(const entry& field, const core::field_spec& spec) {
     using core::field_kind;
     if (spec.kind == field_kind::header_map) return header_map(field);
@@ -310,14 +292,7 @@ class parser {
       }
       return fmt::format("{}", fmt::join(items, ","));
     }
-    auto v = r_.text(field, spec.required);
-    if (!v) return std::nullopt;
-    if (v->empty()) return v;
-    if (auto problem = core::check_value(spec, *v)) {
-      r_.error(field, *problem);
-      return std::nullopt;
-    }
-    return v;
+    return r_.text(field, spec.required);  // its value is checked with the others (check_channel)
   }
 
   // A YAML mapping of header name -> value, as "Name: value" lines joined with "\n".
@@ -356,9 +331,8 @@ class parser {
     for (const entry& item : items) {
       monitor_settings m;
       m.line = item.line();
-      std::optional<std::chrono::seconds> expected;
-      std::optional<entry> schedule_entry;  // where config.schedule was written, for messages
-      std::optional<entry> timezone_entry;
+      std::optional<entry> block;  // config:, read by the monitor's kind once its type is known
+      const detail::kind_parser* kind = &detail::kind_parsers().front();  // no type: push
       bool has_name = false;
       for (const entry& f : r_.mapping(item, monitor_keys)) {
         if (f.key == "name") {
@@ -372,7 +346,9 @@ class parser {
           }
         } else if (f.key == "type") {
           auto v = r_.text(f, true);
-          if (v && *v != "push") r_.error(f, fmt::format("unknown type \"{}\", expected push", *v));
+          if (!v) continue;
+          kind = detail::find_kind_parser(*v);
+          if (!kind) r_.error(f, fmt::format("unknown type \"{}\", {}", *v, detail::expected_kinds()));
         } else if (f.key == "enabled") {
           if (auto v = r_.boolean(f)) m.enabled = *v;
         } else if (f.key == "group") {
@@ -386,42 +362,7 @@ class parser {
         } else if (f.key == "interval") {
           if (auto v = r_.duration(f, false)) m.interval = *v;
         } else if (f.key == "config") {
-          for (const entry& cf : r_.mapping(f, monitor_config_keys)) {
-            if (cf.key == "expected_interval") {
-              expected = r_.duration(cf, false);
-            } else if (cf.key == "grace_period") {
-              if (auto v = r_.duration(cf, true)) m.grace_period = *v;
-            } else if (cf.key == "require_payload") {
-              if (auto v = r_.boolean(cf)) m.require_payload = *v;
-            } else if (cf.key == "remind_every") {
-              if (auto v = r_.duration(cf, false)) m.remind_every = *v;
-            } else if (cf.key == "schedule") {
-              schedule_entry = cf;
-              if (auto v = r_.text(cf, true)) {
-                auto parsed = core::parse_cron(*v);
-                if (auto* why = std::get_if<std::string>(&parsed))
-                  r_.error(cf, *why);
-                else
-                  m.schedule = std::get<core::cron_schedule>(std::move(parsed));
-              }
-            } else if (cf.key == "timezone") {
-              timezone_entry = cf;
-              if (auto v = r_.text(cf, true)) {
-                m.timezone = *v;
-                m.zone = core::find_zone(*v);
-                if (!m.zone)
-                  r_.error(cf, fmt::format("unknown time zone \"{}\"; use an IANA name such as "
-                                           "Europe/Berlin or America/New_York",
-                                           *v));
-              }
-            } else if (cf.key == "max_runtime") {
-              if (auto v = r_.duration(cf, false)) m.max_runtime = *v;
-            } else if (cf.key == "min_runtime") {
-              if (auto v = r_.duration(cf, false)) m.min_runtime = *v;
-            } else if (cf.key == "failures_before_down") {
-              if (auto v = r_.integer(cf, 1, 1000)) m.failures_before_down = static_cast<int>(*v);
-            }
-          }
+          block = f;
         } else if (f.key == "notifications") {
           monitor_channels(f, m);
         } else if (f.key == "alert_on") {
@@ -432,15 +373,10 @@ class parser {
       if (!has_name && (item.empty() || item.is_mapping())) {
         r_.error(item.mark, join(item.path, "name"), "is required");
       }
-      m.expected_interval = expected ? *expected : m.interval.count() != 0 ? m.interval : c_.default_interval;
-      if (schedule_entry && expected)
-        r_.error(*schedule_entry, "use either schedule or expected_interval, not both");
-      if (timezone_entry && !schedule_entry)
-        r_.error(*timezone_entry, "applies only with a schedule (config.schedule)");
-      if (m.schedule) {
-        if (!m.zone && !timezone_entry) m.zone = core::find_zone("UTC");
-        if (m.zone && !core::next_run_after(*m.schedule, *m.zone, core::utc_time{}))
-          r_.error(*schedule_entry, fmt::format("\"{}\" never runs", m.schedule->text));
+      // The block's keys are the kind's: with an unknown type there is nothing to check it by.
+      if (kind) {
+        m.kind = kind->kind;
+        kind->parse(r_, block ? &*block : nullptr, m, {c_.default_interval});
       }
       c_.monitors.push_back(std::move(m));
     }
@@ -518,6 +454,10 @@ std::string config::public_base_url() const {
     host = fmt::format("[{}]", host);  // an IPv6 literal
   }
   return fmt::format("http://{}:{}", host, server.port);
+}
+
+std::string push_url(std::string_view base_url, std::int64_t monitor_id, std::string_view secret_key) {
+  return fmt::format("{}/api/push/{}/{}", base_url, monitor_id, secret_key);
 }
 
 env_lookup process_environment() {

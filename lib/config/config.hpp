@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "core/cron.hpp"
+#include "core/kinds.hpp"
 
 namespace uptime::config {
 
@@ -41,9 +42,12 @@ struct database_settings {
 
 enum class alert_event { down, up };
 
+// A monitor as declared. The keys of its `config:` block depend on its kind (one parser per
+// kind, config/kinds/); the fields from expected_interval to failures_before_down are the
+// push kind's.
 struct monitor_settings {
   std::string name;
-  std::string type = "push";
+  core::monitor_kind kind = core::monitor_kind::push;  // `type:`; core::to_string gives the name
   bool enabled = true;
   std::string group;
   std::chrono::seconds interval{0};           // periodic check period; 0 = default_interval
@@ -90,6 +94,10 @@ struct config {
   // host (0.0.0.0, ::, empty) shown as "localhost".
   std::string public_base_url() const;
 };
+
+// The URL a monitor's job calls: "<base_url>/api/push/<id>/<key>", with base_url as
+// public_base_url() gives it. The one place that spells it (startup log, `monitors` command).
+std::string push_url(std::string_view base_url, std::int64_t monitor_id, std::string_view secret_key);
 
 // Looks up an environment variable; injectable for tests.
 using env_lookup = std::function<std::optional<std::string>(std::string_view)>;

@@ -328,47 +328,16 @@ bool valid_dot_atom(std::string_view s) {
   return true;
 }
 
-// A host name of letters, digits, '-' and '_' (container names have it) in dot-separated labels (a single
-// label such as "localhost" too), or an address literal "[192.0.2.1]".
-bool valid_domain(std::string_view d) {
-  if (d.size() >= 2 && d.front() == '[' && d.back() == ']') {
-    const std::string_view inside = d.substr(1, d.size() - 2);
-    // IPv4 or IPv6 digits only: "[smtp.example.com:587]" is not an address.
-    return !inside.empty() && std::all_of(inside.begin(), inside.end(), [](char c) {
-      return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F') || c == '.' || c == ':';
-    });
-  }
-  if (d.empty() || d.size() > 253) return false;
-  std::size_t start = 0;
-  while (start <= d.size()) {
-    const std::size_t dot = std::min(d.find('.', start), d.size());
-    const std::string_view label = d.substr(start, dot - start);
-    if (label.empty() || label.size() > 63 || label.front() == '-' || label.back() == '-') return false;
-    if (!std::all_of(label.begin(), label.end(),
-                     [](char c) { return is_alpha(c) || is_digit(c) || c == '-' || c == '_'; }))
-      return false;
-    start = dot + 1;
-  }
-  return true;
-}
-
 bool valid_address(std::string_view a) {
   const std::size_t at = a.rfind('@');
   if (at == std::string_view::npos) return false;
-  return valid_dot_atom(a.substr(0, at)) && valid_domain(a.substr(at + 1));
+  return valid_dot_atom(a.substr(0, at)) && is_host_name(a.substr(at + 1));
 }
 
 // A value to quote in a message, or a neutral phrase for secrets.
 std::string got(const field_spec& f, std::string_view value) {
   if (is_sensitive(f)) return "got a value that is not";
   return fmt::format("got \"{}\"", value);
-}
-
-std::optional<std::int64_t> to_integer(std::string_view s) {
-  std::int64_t v = 0;
-  auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (s.empty() || ec != std::errc() || ptr != s.data() + s.size()) return std::nullopt;
-  return v;
 }
 
 std::optional<std::string> check_integer(std::string_view value, std::int64_t min, std::int64_t max) {
@@ -524,8 +493,8 @@ std::optional<std::string> check_value(const field_spec& f, std::string_view val
         return std::nullopt;
       return std::string("must be 1 to 64 letters, digits, '_' or '-'");
     case k::host:
-      if (valid_domain(value)) return std::nullopt;
-      if (value.find(':') != std::string_view::npos && valid_domain(fmt::format("[{}]", value)))
+      if (is_host_name(value)) return std::nullopt;
+      if (value.find(':') != std::string_view::npos && is_host_name(fmt::format("[{}]", value)))
         return std::nullopt;  // a bare IPv6 literal
       return fmt::format("must be a host name or IP address such as {} (no scheme, no port), got \"{}\"",
                          f.example, value);
@@ -557,13 +526,16 @@ std::vector<field_problem> check_rules(const channel_type_spec& t, const field_m
     return it == fields.end() ? std::string_view() : std::string_view(it->second);
   };
   if (t.type == "webhook" && value("method") == "GET" && !value("body").empty()) {
-    problems.push_back({"body", "a GET request has no body: remove body, or use method POST, PUT or PATCH"});
+    problems.push_back({"body", "a GET request has no body: remove body, or use method POST, PUT or PATCH",
+                        field_problem::kind::rule});
   }
   if (t.type == "email") {
     if (!value("password").empty() && value("username").empty()) {
-      problems.push_back({"password", "is set but username is not; SMTP login needs both"});
+      problems.push_back({"password", "is set but username is not; SMTP login needs both",
+                          field_problem::kind::rule});
     } else if (!value("username").empty() && value("password").empty()) {
-      problems.push_back({"username", "is set but password is not; SMTP login needs both"});
+      problems.push_back({"username", "is set but password is not; SMTP login needs both",
+                          field_problem::kind::rule});
     }
   }
   return problems;
@@ -575,8 +547,10 @@ std::vector<field_problem> check_channel(const channel_type_spec& t, const field
     if (name == "type") continue;
     const field_spec* f = find_field(t, name);
     if (f == nullptr) {
-      problems.push_back({name, fmt::format("unknown field; a {} channel takes {}", t.type,
-                                            fmt::join(channel_keys(t), ", "))});
+      problems.push_back({name,
+                          fmt::format("unknown field; a {} channel takes {}", t.type,
+                                      fmt::join(channel_keys(t), ", ")),
+                          field_problem::kind::unknown_field});
     } else if (!value.empty()) {
       if (auto problem = check_value(*f, value)) problems.push_back({name, std::move(*problem)});
     }
@@ -584,7 +558,8 @@ std::vector<field_problem> check_channel(const channel_type_spec& t, const field
   for (const field_spec& f : t.fields) {
     auto it = fields.find(std::string(f.name));
     if (f.required && (it == fields.end() || it->second.empty())) {
-      problems.push_back({std::string(f.name), fmt::format("is required, e.g. {}: {}", f.name, f.example)});
+      problems.push_back({std::string(f.name), fmt::format("is required, e.g. {}: {}", f.name, f.example),
+                          field_problem::kind::missing});
     }
   }
   if (problems.empty()) {
@@ -653,42 +628,6 @@ std::vector<std::pair<std::string, std::string>> split_headers(std::string_view 
     start = end + 1;
   }
   return out;
-}
-
-bool is_http_url(std::string_view url, bool allow_query) {
-  const std::string l = lower(url.substr(0, 8));
-  const std::size_t authority_start = l.starts_with("http://") ? 7 : l.starts_with("https://") ? 8 : 0;
-  if (authority_start == 0) return false;
-  for (const char c : url) {
-    if (static_cast<unsigned char>(c) <= ' ' || static_cast<unsigned char>(c) >= 0x7f) return false;
-  }
-  if (!allow_query && url.find_first_of("?#") != std::string_view::npos) return false;
-  std::string_view authority = url.substr(authority_start);
-  authority = authority.substr(0, authority.find_first_of("/?#"));
-  if (const std::size_t at = authority.rfind('@'); at != std::string_view::npos)
-    authority.remove_prefix(at + 1);
-  std::string_view host = authority;
-  std::string_view port;
-  if (authority.starts_with('[')) {
-    const std::size_t close = authority.find(']');
-    if (close == std::string_view::npos) return false;
-    host = authority.substr(0, close + 1);
-    const std::string_view rest = authority.substr(close + 1);
-    if (!rest.empty()) {
-      if (rest.front() != ':') return false;
-      port = rest.substr(1);
-      if (port.empty()) return false;
-    }
-  } else if (const std::size_t colon = authority.find(':'); colon != std::string_view::npos) {
-    host = authority.substr(0, colon);
-    port = authority.substr(colon + 1);
-    if (port.empty()) return false;
-  }
-  if (!port.empty()) {
-    auto p = to_integer(port);
-    if (!p || *p < 1 || *p > 65535) return false;
-  }
-  return !host.empty() && valid_domain(host);
 }
 
 std::span<const std::string_view> webhook_placeholders() { return placeholders; }

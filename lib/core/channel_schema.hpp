@@ -3,7 +3,7 @@
 // loader validates `notifications:` entries against it (with file positions) and fills in the
 // defaults; the renderers in notify/ read the same table, so a field cannot be accepted by one
 // and unknown to the other. Also the small parsers both sides need (e-mail addresses, lists,
-// header lines, URLs, webhook placeholders). Pure text handling: no I/O, no locale.
+// header lines, webhook placeholders; URLs are core/url.hpp's). Pure text handling: no I/O, no locale.
 #pragma once
 
 #include <cstdint>
@@ -14,6 +14,8 @@
 #include <string_view>
 #include <utility>
 #include <vector>
+
+#include "core/url.hpp"  // is_http_url, is_host_name: URLs and hosts have one parser
 
 namespace uptime::core {
 
@@ -86,14 +88,18 @@ std::optional<std::string> check_header(std::string_view name, std::string_view 
 void apply_defaults(const channel_type_spec& t, field_map& fields);
 
 struct field_problem {
+  enum class kind { unknown_field, missing, bad_value, rule };
   std::string field;    // "" for the channel as a whole
   std::string message;  // as check_value words it
+  kind what = kind::bad_value;
 };
 // Rules between fields (e.g. a webhook GET has no body), checked on complete settings
 // (defaults applied). The config loader reports these at the field they name.
 std::vector<field_problem> check_rules(const channel_type_spec& t, const field_map& fields);
-// Everything: unknown fields, required fields missing or empty, each value, and the rules.
-// For channels that did not come through the config loader (which reports with positions).
+// Everything: unknown fields, required fields missing or empty, each value, and the rules
+// (only when nothing else is wrong). The one validation of a channel: the config loader
+// places these problems at their file positions (and words unknown fields its own way, with
+// a "did you mean"), the renderers refuse a channel that has any.
 std::vector<field_problem> check_channel(const channel_type_spec& t, const field_map& fields);
 
 // --- Parsers shared by the loader and the renderers ---
@@ -112,10 +118,6 @@ std::string address_domain(std::string_view address);
 std::vector<std::string> split_list(std::string_view text);
 // "Name: value\nOther: v" -> {{"Name", "value"}, {"Other", "v"}}: lines without ':' are dropped.
 std::vector<std::pair<std::string, std::string>> split_headers(std::string_view text);
-
-// Whether `url` is an absolute http(s) URL with a host; `allow_query` false also refuses
-// '?' and '#'.
-bool is_http_url(std::string_view url, bool allow_query = true);
 
 // The names a webhook body template may use as {{name}}.
 std::span<const std::string_view> webhook_placeholders();

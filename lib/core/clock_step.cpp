@@ -23,6 +23,8 @@ monitor_state shift_for_clock_step(const monitor_state& s, const monitor_rules& 
   };
   move(out.last_push_at);
   move(out.next_expected_at);
+  // A deadline is a whole second (monitor.hpp next_deadline): rounded up again, never early.
+  if (out.next_expected_at) out.next_expected_at = ceil_to_second(*out.next_expected_at);
   move(out.status_since);
   for (auto& run : out.open_runs) run.started_at += step;
   return out;

@@ -54,9 +54,11 @@ std::optional<utc_time> next_deadline(const monitor_rules& r, utc_time last_push
   if (r.schedule && r.zone) {
     const auto run = next_run_after(*r.schedule, *r.zone, last_push);
     if (!run) return std::nullopt;
-    return *run + r.grace_period;
+    return ceil_to_second(*run + r.grace_period);
   }
-  return last_push + r.expected_interval + r.grace_period;
+  // Rounded up to the second: the deadline shown (in whole seconds) is the one enforced, and
+  // it is never before interval + grace has passed since the push's own instant.
+  return ceil_to_second(last_push + r.expected_interval + r.grace_period);
 }
 
 seconds run_time_limit(const monitor_rules& r) {
@@ -103,6 +105,8 @@ std::optional<utc_time> going_down_at(const monitor_state& s, const monitor_rule
   std::optional<utc_time> at;
   if (s.status == monitor_status::up) at = s.next_expected_at;
   if (const auto run = earliest_run_deadline(s, r)) at = at ? std::min(*at, run->second) : run->second;
+  // Whole seconds, rounded up, like next_deadline: what is shown is what is enforced.
+  if (at) at = ceil_to_second(*at);
   return at;
 }
 
@@ -110,15 +114,21 @@ push_outcome on_push(const monitor_state& s, const monitor_rules& r, const push_
                      utc_time now) {
   push_outcome out{s, floor_to_second(now), {}, std::nullopt, false, std::nullopt};
   auto& st = out.state;
+  // Deadlines are whole seconds already (next_deadline, going_down_at); a state read back
+  // from before they were is shown rounded up too, never before what is enforced.
+  const auto shown = [&](std::optional<utc_time> deadline) {
+    return deadline ? ceil_to_second(*deadline) : out.received_at;
+  };
 
   if (p.signal == push_signal::log) {
-    out.next_expected_by = s.next_expected_at.value_or(out.received_at);
+    out.next_expected_by = shown(s.next_expected_at);
     return out;
   }
   if (p.signal == push_signal::start) {
     st.open_runs.push_back({p.run_id, now, {}});
     if (st.open_runs.size() > max_open_runs) st.open_runs.erase(st.open_runs.begin());
-    out.next_expected_by = going_down_at(st, r).value_or(s.next_expected_at.value_or(out.received_at));
+    const auto due = going_down_at(st, r);
+    out.next_expected_by = shown(due ? due : s.next_expected_at);
     return out;
   }
 
@@ -135,9 +145,10 @@ push_outcome on_push(const monitor_state& s, const monitor_rules& r, const push_
     }
   }
   out.failure = failure;
-  st.last_push_at = out.received_at;
-  st.next_expected_at = next_deadline(r, out.received_at);
-  out.next_expected_by = st.next_expected_at.value_or(out.received_at);
+  // To the millisecond: counted from the whole second, the deadline came up to a second early.
+  st.last_push_at = now;
+  st.next_expected_at = next_deadline(r, now);
+  out.next_expected_by = shown(st.next_expected_at);
 
   monitor_status target = monitor_status::up;
   if (failure) {
@@ -148,9 +159,9 @@ push_outcome on_push(const monitor_state& s, const monitor_rules& r, const push_
     st.consecutive_failures = 0;
   }
   if (target != s.status) {
-    out.change = transition{s.status, target, out.received_at, target == monitor_status::down ? reason : ""};
+    out.change = transition{s.status, target, now, target == monitor_status::down ? reason : ""};
     st.status = target;
-    st.status_since = out.received_at;
+    st.status_since = now;
   }
   if (st.status != monitor_status::down)
     st.reason.clear();
@@ -183,9 +194,14 @@ deadline_outcome on_deadline(const monitor_state& s, const monitor_rules& r, utc
     st.reason = missed_deadline_reason(s, r);
   }
   st.status = monitor_status::down;
-  st.status_since = floor_to_second(*deadline);
+  st.status_since = *deadline;
   out.change = transition{s.status, monitor_status::down, *st.status_since, st.reason};
   return out;
+}
+
+monitor_state from_whole_seconds(monitor_state s) {
+  if (s.last_push_at) s.last_push_at = latest_in_second(*s.last_push_at);
+  return s;
 }
 
 monitor_state apply_rules(const monitor_state& s, const monitor_rules& r) {
@@ -199,7 +215,9 @@ monitor_state shift_for_outage(const monitor_state& s, const monitor_rules& r,
   monitor_state out = s;
   if (now <= last_alive) return out;
   const auto outage = now - last_alive;
-  if (s.next_expected_at && *s.next_expected_at > last_alive) out.next_expected_at = *s.next_expected_at + outage;
+  // A deadline is a whole second (next_deadline): the moved one is rounded up again.
+  if (s.next_expected_at && *s.next_expected_at > last_alive)
+    out.next_expected_at = ceil_to_second(*s.next_expected_at + outage);
   const auto limit = run_time_limit(r);
   for (auto& run : out.open_runs)
     if (limit.count() <= 0 || run.started_at + run.paused + limit > last_alive) run.paused += outage;

@@ -86,10 +86,15 @@ struct push_report {
   std::string run_id;            // ?rid=, pairs a start with its finish
 };
 
+// The answer to a push shows whole seconds: `received_at` is `now` cut to its second, and
+// `next_expected_by` the enforced deadline, which is a whole second: the push's own instant
+// (kept to the millisecond) + interval + grace, rounded up. So it is received_at + interval +
+// grace for a push in the first millisecond of its second and one second more otherwise; the
+// DOWN comes exactly at the deadline shown, never before interval + grace has passed.
 struct push_outcome {
   monitor_state state;
-  utc_time received_at;       // `now` floored to the second
-  utc_time next_expected_by;  // the deadline the monitor now answers to
+  utc_time received_at;       // `now` cut to the second, as the answer and push_history show it
+  utc_time next_expected_by;  // the deadline the monitor now answers to (a whole second)
   std::optional<transition> change;
   bool failure = false;       // this push counted as a failure (min_runtime included)
   std::optional<std::chrono::milliseconds> duration;  // a finished run with a matching start
@@ -104,7 +109,8 @@ struct deadline_outcome {
 bool is_failure_status(std::string_view status);
 
 // The next push is due by this, after a push at `last_push`: the interval (or the first
-// scheduled time after it) plus grace. nullopt for a schedule that never fires again.
+// scheduled time after it) plus grace, rounded up to the second. nullopt for a schedule that
+// never fires again.
 std::optional<utc_time> next_deadline(const monitor_rules& r, utc_time last_push);
 
 // The longest a started run may take: max_runtime, else grace_period; zero means no limit.
@@ -122,13 +128,21 @@ push_outcome on_push(const monitor_state& s, const monitor_rules& r, const push_
 // A push the database holds but whose effect was not saved before the server stopped (push
 // state is written behind): its fields (last push, deadline, runs, failure count) as on_push
 // sets them, at the time it was received. The status stays as it is: a status change is saved
-// with the push that causes it, so a push replayed here did not cause one.
+// with the push that causes it, so a push replayed here did not cause one. push_history holds
+// whole seconds: pass latest_in_second() of its time, so the deadline the replay sets is never
+// earlier than the one the server enforced before it stopped.
 monitor_state replay_push(const monitor_state& s, const monitor_rules& r, const push_report& p,
                           utc_time received_at);
 
 // Re-checks the deadlines at `now` (a timer fired or a periodic check ran): DOWN, with the
 // reason, once now >= going_down_at; otherwise nothing changes. Safe to call at any time.
 deadline_outcome on_deadline(const monitor_state& s, const monitor_rules& r, utc_time now);
+
+// A state read back from the database, whose times are whole seconds: the last push moves to
+// the last millisecond of its second (latest_in_second), so a deadline re-armed from it after
+// a restart (a rules change) is never earlier than the one enforced before. The deadline
+// itself is a whole second already and reads back exactly.
+monitor_state from_whole_seconds(monitor_state s);
 
 // The rules changed (config reload): the deadline is re-armed from the last push.
 monitor_state apply_rules(const monitor_state& s, const monitor_rules& r);

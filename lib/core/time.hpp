@@ -31,8 +31,19 @@ std::string format_iso_ms(utc_time t);
 // SQLite's "YYYY-MM-DD HH:MM:SS" (taken as UTC). nullopt for anything else.
 std::optional<utc_time> parse_iso(std::string_view text);
 
-// The instant a push received at `now` is recorded at: whole seconds, so the deadline we
-// report (`next_expected_by`) is exactly the one we enforce.
+// The second `t` falls in: how an instant is shown (answers, the database, alerts). Instants
+// are kept to the millisecond inside core/; only what is shown is cut to the second.
 inline utc_time floor_to_second(utc_time t) { return std::chrono::floor<seconds>(t); }
+
+// The second at or after `t`: how a deadline is kept and shown, so that the one shown (whole
+// seconds) is the one enforced and neither is before the instant it was counted to.
+inline utc_time ceil_to_second(utc_time t) { return std::chrono::ceil<seconds>(t); }
+
+// The last millisecond of the second `t` falls in. A time read back from whole-second text
+// (the database) stands for an instant somewhere in that second; a deadline counted from this
+// one is never early, whatever fraction was cut off when it was written.
+inline utc_time latest_in_second(utc_time t) {
+  return std::chrono::floor<seconds>(t) + std::chrono::milliseconds{999};
+}
 
 }  // namespace uptime::core

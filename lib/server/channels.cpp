@@ -3,6 +3,7 @@
 
 #include <optional>
 
+#include "core/url.hpp"
 #include "net.hpp"
 #include "notify/alert_json.hpp"
 #include "notify/transport.hpp"
@@ -17,10 +18,8 @@ std::map<std::string, notify::channel> channels_of(const config::config& cfg) {
 }
 
 std::string host_of(const std::string& base_url) {
-  auto rest = base_url;
-  if (const auto scheme = rest.find("://"); scheme != std::string::npos) rest = rest.substr(scheme + 3);
-  if (const auto slash = rest.find('/'); slash != std::string::npos) rest = rest.substr(0, slash);
-  return rest;
+  if (const auto url = core::parse_http_url(base_url)) return url->host_and_port();
+  return base_url.substr(0, base_url.find('/'));  // not a URL (config refuses those): as written
 }
 
 int send_test_alert(const config::config& cfg, const std::string& channel_name, std::ostream& out) {

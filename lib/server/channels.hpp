@@ -13,7 +13,8 @@ namespace uptime::server {
 
 std::map<std::string, notify::channel> channels_of(const config::config& cfg);
 
-// "https://status.example.com:8443/base" -> "status.example.com:8443".
+// "https://status.example.com:8443/base" -> "status.example.com:8443" (core::parse_http_url;
+// credentials in the URL are left out).
 std::string host_of(const std::string& base_url);
 
 // Sends a test alert through the named channel and waits for the answer; prints whether it

@@ -64,7 +64,7 @@ std::string push_answer(const monitors::push_accepted& facts) {
 store::monitor_declaration declare(const config::monitor_settings& m) {
   store::monitor_declaration d;
   d.name = m.name;
-  d.type = m.type;
+  d.type = std::string(core::to_string(m.kind));
   d.group = m.group;
   d.enabled = m.enabled;
   d.rules.expected_interval = m.expected_interval;

@@ -1,9 +1,8 @@
 // State changes the database refused (a full disk, a lock held elsewhere), kept in memory
-// until it takes them, and the pace of the one loop that retries them all. Before, each
-// failed write retried itself every second for ever: with the disk full, 250,000 failed
-// pushes became 250,000 timers and a log line each, on both cores, while someone tried to
-// free the disk. Now there is one queue, written in id order a batch at a time, with a delay
-// that doubles after each failed attempt (1 s up to 30 s) and starts over after a success.
+// until it takes them, and the pace of the one loop that retries them all: one queue, written
+// in id order a batch at a time, with a delay that doubles after each failed attempt (1 s up
+// to 30 s) and starts over after a success. One loop, not a retry per failed write: with the
+// disk full, 250,000 failed pushes must not become 250,000 timers and a log line each.
 //
 // The must-commit lane of every store implementation: the store puts here the changes
 // (store.hpp change_row) of a batch that did not commit, takes them out again to write them,

@@ -114,7 +114,7 @@ monitors:
   REQUIRE(c.monitors.size() == 2);
   const auto& m = c.monitors[0];
   CHECK(m.name == "Nightly backup");
-  CHECK(m.type == "push");
+  CHECK(uptime::core::to_string(m.kind) == "push");
   CHECK_FALSE(m.enabled);
   CHECK(m.group == "backups");
   CHECK(m.interval == 12h);
@@ -171,7 +171,7 @@ monitors:
 )");
   REQUIRE(c.monitors.size() == 1);
   const auto& m = c.monitors[0];
-  CHECK(m.type == "push");
+  CHECK(uptime::core::to_string(m.kind) == "push");
   CHECK(m.enabled);
   CHECK(m.group.empty());
   CHECK(m.interval == 0s);  // as written: the server resolves it
@@ -842,6 +842,13 @@ server:
   CHECK(loaded("server: {host: '::', port: 8080}\n").public_base_url() == "http://localhost:8080");
   CHECK(loaded("server: {host: 192.168.1.2}\n").public_base_url() == "http://192.168.1.2:5000");
   CHECK(loaded("server: {host: '::1'}\n").public_base_url() == "http://[::1]:5000");
+}
+
+TEST_CASE("a push URL is the public base URL, /api/push/, the monitor's id and its key") {
+  CHECK(cfg::push_url("https://status.example.com/uptime", 5, "k3y") ==
+        "https://status.example.com/uptime/api/push/5/k3y");
+  const auto c = loaded("server: {base_url: 'https://status.example.com/'}\n");
+  CHECK(cfg::push_url(c.public_base_url(), 12, "abc") == "https://status.example.com/api/push/12/abc");
 }
 
 TEST_CASE("a top level that is not a mapping, or monitors that is not a list, is an error") {

@@ -34,13 +34,13 @@ TEST_CASE("a new monitor is pending and has no deadline") {
 TEST_CASE("the first push makes a pending monitor UP and sets the deadline to push + interval + grace") {
   const auto out = on_push({}, daily(), {}, at("2025-01-15T10:30:00.700Z"));
   CHECK(out.received_at == at("2025-01-15T10:30:00Z"));
-  CHECK(out.next_expected_by == at("2025-01-16T11:30:00Z"));
+  CHECK(out.next_expected_by == at("2025-01-16T11:30:01Z"));  // rounded up to the second
   CHECK(out.state.status == monitor_status::up);
-  CHECK(out.state.status_since == at("2025-01-15T10:30:00Z"));
+  CHECK(out.state.status_since == at("2025-01-15T10:30:00.700Z"));
   REQUIRE(out.change);
   CHECK(out.change->from == monitor_status::pending);
   CHECK(out.change->to == monitor_status::up);
-  CHECK(going_down_at(out.state, daily()) == at("2025-01-16T11:30:00Z"));
+  CHECK(going_down_at(out.state, daily()) == at("2025-01-16T11:30:01Z"));
 }
 
 TEST_CASE("a push while UP moves the deadline without a transition") {

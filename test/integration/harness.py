@@ -622,6 +622,13 @@ class ServerTestCase(unittest.TestCase):
         parse_iso(body["next_expected_by"])
         return body
 
+    def assertDeadlineIn(self, body: dict, seconds: int) -> None:
+        """next_expected_by is the push's own instant + interval + grace, rounded up to the whole
+        second; received_at is that instant cut to its second: so it is `seconds` after
+        received_at for a push in the first millisecond of its second, else one more."""
+        gap = parse_iso(body["next_expected_by"]) - parse_iso(body["received_at"])
+        self.assertIn(gap, (seconds, seconds + 1), body)
+
 
 class ConfigFilesTestCase(ServerTestCase):
     """A ServerTestCase with a temporary folder for config files written by the test."""

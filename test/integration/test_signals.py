@@ -162,8 +162,7 @@ class SignalTest(SignalTestCase):
                 self.assertEqual(row["duration_ms"], round(d * 1000))
                 self.assertEqual(self.open_runs(s, mid), [])
                 self.assertEqual(s.status_of("Job"), "up")
-                self.assertEqual(parse_iso(body["next_expected_by"]) -
-                                 parse_iso(body["received_at"]), 3600)
+                self.assertDeadlineIn(body, 3600)
         self.assertEqual(self.last_history(s, mid)["exit_code"], 0)
 
     def test_overlapping_runs_are_paired_by_rid(self):
@@ -240,7 +239,7 @@ class SignalTest(SignalTestCase):
 
         body = self.assertSignalOk(self.get(s, "Job", "/3", method="POST", body="disk full"),
                                    mid, signal="failure")
-        self.assertEqual(parse_iso(body["next_expected_by"]) - parse_iso(body["received_at"]), 3600)
+        self.assertDeadlineIn(body, 3600)
         self.assertEqual(s.status_of("Job"), "down")
         row = self.last_history(s, mid)
         self.assertEqual((row["status"], row["exit_code"], row["message"], row["payload"]),
@@ -448,7 +447,7 @@ class SignalTest(SignalTestCase):
         mid = s.monitor_id("Job")
         self.assertSignalOk(s.push("Job"), mid)
         body = self.assertSignalOk(self.get(s, "Job", "?status=down&msg=disk%20full&ping="), mid)
-        self.assertEqual(parse_iso(body["next_expected_by"]) - parse_iso(body["received_at"]), 3600)
+        self.assertDeadlineIn(body, 3600)
         self.assertEqual(s.status_of("Job"), "down")
         change = s.state_changes(mid)[-1]
         self.assertEqual((change["from_status"], change["to_status"], change["reason"]),
@@ -496,8 +495,7 @@ class RunRulesTest(SignalTestCase):
         self.assertSignalOk(self.get(s, "Unlimited", "/start"), uid, signal="start")
         self.assertSignalOk(self.get(s, "Finishes", "/start"), fid, signal="start")
         # the answer to a start names when the run must have finished
-        self.assertEqual(parse_iso(started["next_expected_by"]),
-                         parse_iso(started["received_at"]) + 2)
+        self.assertDeadlineIn(started, 2)
         time.sleep(1.0)
         self.assertSignalOk(s.push("Finishes"), fid, duration=True)
 
@@ -508,8 +506,8 @@ class RunRulesTest(SignalTestCase):
                              f"DOWN only seen {seen_at - t1 - 2:.2f}s after start + max_runtime")
         reason = f"started at {started['received_at']} and did not finish within 2s"
         self.assertEqual((row["from_status"], row["reason"]), ("up", reason))
-        # DOWN at start + 2 s (the start's own instant, to the second)
-        self.assertEqual(row["timestamp"], format_iso(parse_iso(started["received_at"]) + 2))
+        # DOWN at the deadline the start's answer named: its own instant + 2 s, rounded up
+        self.assertEqual(row["timestamp"], started["next_expected_by"])
         m = s.monitor_row(lid)
         self.assertEqual((m["status"], m["status_reason"]), ("down", reason))
 

@@ -77,6 +77,8 @@ monitor_record read_monitor(const statement& s) {
   r.state.consecutive_failures = static_cast<int>(s.int64(15));
   r.last_message = s.text(17);
   r.state_version = s.int64(18);
+  // Stored as whole seconds: a deadline re-armed from the last push is never early.
+  r.state = core::from_whole_seconds(std::move(r.state));
   return r;
 }
 
@@ -110,7 +112,8 @@ void replay_unflushed_pushes(connection& c, Records& records) {
     if (!rows.is_null(4)) report.exit_code = static_cast<int>(rows.int64(4));
     report.run_id = rows.text(5);
     report.message = rows.text(6);
-    r.state = core::replay_push(r.state, r.rules, report, *received_at);
+    // Whole seconds in push_history: replayed at the second's end, the deadline is never early.
+    r.state = core::replay_push(r.state, r.rules, report, core::latest_in_second(*received_at));
     r.push_count = seq;
     r.last_message = std::move(report.message);
     r.replayed = true;

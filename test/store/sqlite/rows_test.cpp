@@ -86,7 +86,7 @@ TEST_CASE("state written with a push comes back after reopening") {
 
   const auto loaded = load_monitors(f.c);
   REQUIRE(loaded.size() == 1);
-  CHECK(loaded[0].state == out.state);
+  CHECK(loaded[0].state == core::from_whole_seconds(out.state));  // stored to the second
   CHECK(loaded[0].push_count == 1);
   CHECK(f.c.query_int("SELECT count(*) FROM state_changes WHERE from_status='pending' AND to_status='up'") == 1);
   CHECK(f.c.query_int("SELECT count(*) FROM check_results WHERE status='up'") == 1);
@@ -296,8 +296,10 @@ TEST_CASE("pushes not yet written behind are replayed when the monitors are read
     CHECK(r.push_count == 3);
     CHECK(r.last_message == "third");
     CHECK(r.state.status == core::monitor_status::up);
-    CHECK(r.state.last_push_at == at("2025-01-01T11:00:00Z"));
-    CHECK(r.state.next_expected_at == at("2025-01-01T12:00:00Z"));
+    // Whole seconds in the database, replayed at the second's end: the deadline is never
+    // before the one the live push set (here a second after, as the push's fraction is lost).
+    CHECK(r.state.last_push_at == core::latest_in_second(at("2025-01-01T11:00:00Z")));
+    CHECK(r.state.next_expected_at == at("2025-01-01T12:00:01Z"));
   }
 
   SECTION("a push already in the snapshot is not applied twice") {
@@ -337,5 +339,5 @@ TEST_CASE("replay keeps the stored status: a status change is written when it ha
   CHECK(r.push_count == 2);
   CHECK(r.state.status == core::monitor_status::down);
   CHECK(r.state.reason == "late");
-  CHECK(r.state.last_push_at == at("2025-01-01T10:30:00Z"));
+  CHECK(r.state.last_push_at == core::latest_in_second(at("2025-01-01T10:30:00Z")));
 }
