@@ -31,6 +31,7 @@ request_parser::request_parser(request& into, std::size_t max_extra_bytes)
   req_.method_string.clear();
   req_.target.clear();
   req_.user_agent.clear();
+  req_.keep_alive = false;
   req_.body.clear();
 }
 
@@ -150,6 +151,7 @@ request_reader::request_reader(const limits& l)
 request_reader::~request_reader() = default;
 
 request_reader::state request_reader::start(request& into) {
+  into_ = &into;
   parser_.emplace(into, limits_.max_header_bytes);
   parser_->eager(true);
   parser_->header_limit(static_cast<std::uint32_t>(
@@ -184,7 +186,11 @@ request_reader::state request_reader::parse() {
     }
     return state_;
   }
-  if (!ec) return state_ = parser_->is_done() ? state::complete : state::need_more;
+  if (!ec) {
+    if (!parser_->is_done()) return state_;
+    into_->keep_alive = parser_->keep_alive();
+    return state_ = state::complete;
+  }
   if (parser_->verdict_status() != http::status::unknown) {
     error_status_ = parser_->verdict_status();
     error_message_ = parser_->verdict_message();

@@ -24,6 +24,8 @@
 #include "core/monitor.hpp"
 #include "core/push_body.hpp"
 #include "core/text.hpp"
+#include "api/health.hpp"
+#include "api/push.hpp"
 #include "http/listener.hpp"
 #include "net.hpp"
 #include "notify/alert_json.hpp"
@@ -102,57 +104,11 @@ struct monitor_entry {
   net::basic_waitable_timer<steady, net::wait_traits<steady>, net::io_context::executor_type> deadline_timer;
 };
 
-// What a push's 200 answer says, known before its commit.
-struct answer_facts {
-  core::utc_time received_at, next_expected_by;
-  std::optional<std::chrono::milliseconds> duration;
-  core::push_signal signal;
-  bool has_signal_segment;
-  std::string run_id;
-};
-
-// The 200 body. Written by hand: every field is a number, a fixed word, an ISO time or a
-// UUID (nothing to escape), and this runs for every push.
-std::string push_answer(monitor_id id, const answer_facts& facts) {
-  std::string body;
-  body.reserve(160);
-  char number[32];
-  body += R"({"success":true,"monitor_id":)";
-  body.append(number, std::to_chars(number, number + sizeof number, id).ptr);
-  body += R"(,"received_at":")";
-  body += core::format_iso_text(facts.received_at).view();
-  body += R"(","next_expected_by":")";
-  body += core::format_iso_text(facts.next_expected_by).view();
-  body += '"';
-  if (facts.has_signal_segment) {
-    body += R"(,"signal":")";
-    body += core::to_string(facts.signal);
-    body += '"';
-  }
-  if (!facts.run_id.empty()) {
-    body += R"(,"run_id":")";
-    body += facts.run_id;
-    body += '"';
-  }
-  if (facts.duration)
-    body += fmt::format(R"(,"duration_seconds":{:.3f})",
-                        static_cast<double>(facts.duration->count()) / 1000.0);
-  body += '}';
-  return body;
-}
-
 // Outbox rows written with a state change, and the ids the database gave them.
 struct committed_alerts {
   std::vector<store::outbox_row> rows;
   std::vector<std::int64_t> ids;
 };
-
-std::optional<monitor_id> parse_id(std::string_view text) {
-  monitor_id id = 0;
-  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
-  if (ec != std::errc() || end != text.data() + text.size() || id <= 0) return std::nullopt;
-  return id;
-}
 
 store::monitor_declaration declare(const config::monitor_settings& m) {
   store::monitor_declaration d;
@@ -178,7 +134,7 @@ std::vector<store::monitor_declaration> declare_all(const config::config& cfg) {
   return out;
 }
 
-class service final : public http_api::api {
+class service final : public api::push_receiver, public api::health_probe {
  public:
   service(config::config cfg, const clock& wall)
       : cfg_(std::move(cfg)), wall_(wall), signals_(io_, SIGINT, SIGTERM, SIGHUP),
@@ -196,7 +152,9 @@ class service final : public http_api::api {
     // connections wait in its backlog until the monitors are loaded.
     try {
       tcp::endpoint at{net::ip::make_address(cfg_.server.host), cfg_.server.port};
-      listener_ = std::make_shared<http_api::listener>(io_, at, listener_settings(), *this);
+      api::add_push_routes(routes_, *this);
+      api::add_health_routes(routes_, *this);
+      listener_ = std::make_shared<http_api::listener>(io_, at, listener_settings(), routes_);
       // Port 0 (tests): push URLs must show the port the system chose.
       if (cfg_.server.port == 0) cfg_.server.port = listener_->local_endpoint().port();
     } catch (const std::exception& e) {
@@ -235,23 +193,22 @@ class service final : public http_api::api {
     return exit_code_;
   }
 
-  // ---- http_api::api -------------------------------------------------------------------
+  // ---- api::push_receiver, api::health_probe ---------------------------------------------
 
-  void push(http_api::push_call call, http_api::respond_fn respond) override {
-    const auto id = parse_id(call.monitor_id);
-    const auto it = id ? monitors_.find(*id) : monitors_.end();
+  void receive(api::push_request call, api::push_done done) override {
+    const auto it = monitors_.find(call.monitor_id);
     if (it == monitors_.end()) {
-      respond(http_api::error_response(http::status::not_found, "Push monitor not found"));
+      done(api::push_not_found{});
       return;
     }
     monitor_entry& m = *it->second;
     if (!util::secrets_equal(m.secret_key.view(), call.secret_key)) {
-      respond(http_api::error_response(http::status::forbidden, "Invalid secret key"));
+      done(api::push_wrong_key{});
       return;
     }
     auto body = core::read_push({call.signal, call.body, std::move(call.query), m.require_payload});
     if (auto* bad = std::get_if<core::push_body_error>(&body)) {
-      respond(http_api::error_response(http::status::bad_request, bad->message));
+      done(api::push_bad_body{std::move(bad->message)});
       return;
     }
     const auto& report = std::get<core::push_report>(body);
@@ -293,8 +250,8 @@ class service final : public http_api::api {
     } else {
       mark_dirty(m);
     }
-    answer_facts facts{outcome.received_at, outcome.next_expected_by, outcome.duration, row.signal,
-                       !call.signal.empty(), report.run_id};
+    api::push_accepted facts{m.id, outcome.received_at, outcome.next_expected_by, outcome.duration,
+                             row.signal, report.run_id};
 
     // Behind a state change of this monitor still queued in the background lane, the push
     // queues there too: one monitor's writes (and alerts) stay in order.
@@ -325,7 +282,7 @@ class service final : public http_api::api {
             for (const auto& a : alerts->rows) alerts->ids.push_back(store::enqueue_alert(c, a));
         },
         [this, id = m.id, seq, change = outcome.change, alerts, earlier, facts = std::move(facts),
-         respond = std::move(respond)](bool ok) mutable {
+         done = std::move(done)](bool ok) mutable {
           if (!ok) {
             // Not acknowledged: the push is not counted or kept, but what it did to the
             // monitor's state (and the alerts that causes) must not be lost.
@@ -336,32 +293,22 @@ class service final : public http_api::api {
               mark_dirty(*it->second);  // its push fields, by the next write-behind round
             forget_failed_push(id, seq);
             arm_retry();
-            respond(http_api::error_response(http::status::internal_server_error,
-                                             "Internal server error"));
+            done(api::push_not_written{});
             return;
           }
           if (earlier) dispatch(*earlier);
           if (alerts) dispatch(alerts->rows, alerts->ids);
           if (!failed_seqs_.empty()) forget_failed_below(id, seq);
           if (!unwritten_.empty()) retry_now();  // the database works again
-          respond(http_api::raw_json_response(http::status::ok, push_answer(id, facts)));
+          done(std::move(facts));
         },
         lane);
   }
 
-  void health(http_api::respond_fn respond) override {
+  void check(api::health_done done) override {
     const auto now = wall_now();
     writer_->submit([now](store::connection& c) { store::record_alive(c, now); },
-                    [respond = std::move(respond)](bool ok) mutable {
-                      if (ok)
-                        respond(http_api::json_response(http::status::ok,
-                                                        json::object{{"status", "ok"}}));
-                      else
-                        respond(http_api::json_response(
-                            http::status::service_unavailable,
-                            json::object{{"status", "error"},
-                                         {"error", "The database is not writable"}}));
-                    });
+                    [done = std::move(done)](bool ok) mutable { done(api::health_result{ok}); });
   }
 
  private:
@@ -1398,6 +1345,7 @@ class service final : public http_api::api {
   std::unique_ptr<notify::curl_transport> transport_;
   std::unique_ptr<notify::dispatcher> dispatcher_;
   std::string push_host_;  // shown in alerts instead of the push URL (which holds the secret)
+  http_api::route_table routes_;  // read by the listener's sessions: declared before it
   std::shared_ptr<http_api::listener> listener_;
   net::signal_set signals_;
   net::steady_timer check_timer_;
