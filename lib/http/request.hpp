@@ -29,7 +29,13 @@ struct request {
   std::string target;         // the request-target: path and query, still encoded
   unsigned version = 11;      // 10 or 11
   bool keep_alive = true;     // whether the connection may carry another request
-  std::string user_agent;  // "" when absent; the last one when sent several times
+  // Header fields, "" when absent. A field sent several times is read as one list, joined with
+  // ", " (RFC 9110 §5.3), Cookie with "; " (RFC 6265 §5.4); User-Agent keeps the last one.
+  std::string user_agent;
+  std::string authorization;  // a credential: never logged
+  std::string if_none_match;
+  std::string accept_encoding;
+  std::string cookie;  // may carry a session: never logged
   std::string body;
   // ---- the connection (listener): the client's address as text, "" if unknown. Set once for
   // the connection's life: a handler copies it, never moves it out.

@@ -18,6 +18,12 @@ std::string_view trim(std::string_view s) {
   return s;
 }
 
+// A field sent more than once is one list (RFC 9110 §5.3): the values joined by `separator`.
+void add_to_list(std::string& field, beast::string_view value, std::string_view separator) {
+  if (!field.empty()) field += separator;
+  field.append(value.data(), value.size());
+}
+
 bool iequals(std::string_view a, std::string_view b) {
   return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
            return (x | 0x20) == (y | 0x20);  // exact for letters; `chunked` has nothing else
@@ -31,6 +37,10 @@ request_parser::request_parser(request& into, std::size_t max_extra_bytes)
   req_.method_string.clear();
   req_.target.clear();
   req_.user_agent.clear();
+  req_.authorization.clear();
+  req_.if_none_match.clear();
+  req_.accept_encoding.clear();
+  req_.cookie.clear();
   req_.keep_alive = false;
   req_.body.clear();
 }
@@ -86,6 +96,18 @@ void request_parser::on_field_impl(http::field name, beast::string_view name_str
   switch (name) {
     case http::field::user_agent:
       req_.user_agent.assign(value.data(), value.size());
+      break;
+    case http::field::authorization:
+      add_to_list(req_.authorization, value, ", ");
+      break;
+    case http::field::if_none_match:
+      add_to_list(req_.if_none_match, value, ", ");
+      break;
+    case http::field::accept_encoding:
+      add_to_list(req_.accept_encoding, value, ", ");
+      break;
+    case http::field::cookie:
+      add_to_list(req_.cookie, value, "; ");  // RFC 6265 §5.4: one Cookie field, pairs joined by "; "
       break;
     case http::field::host:
       ++host_fields_;
