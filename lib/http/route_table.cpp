@@ -157,6 +157,16 @@ void route_table::dispatch(request& req, respond_fn respond) {
       if (!wrong_method) wrong_method = &r;
       continue;
     }
+    if (!r.options.auth) {
+      r.h(req, match, std::move(respond));
+      return;
+    }
+    auto verdict = r.options.auth->authenticate(req);
+    if (auto* refusal = std::get_if<response>(&verdict)) {
+      respond(std::move(*refusal));
+      return;
+    }
+    match.who = &std::get<identity>(verdict);
     r.h(req, match, std::move(respond));
     return;
   }

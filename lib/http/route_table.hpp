@@ -6,7 +6,8 @@
 //   path starts with that route's literal segments (the push routes say "Push monitor not
 //   found" for /api/push/x);
 // - a path some route matches, with a method none of them takes: 405 with Allow and
-//   {"error":"Method not allowed"}.
+//   {"error":"Method not allowed"};
+// - a route that requires an authenticator: the authenticator's refusal (auth.hpp).
 // A GET route also serves HEAD (the listener sends the headers only).
 //
 // Routes are added before the listener starts; then the table is read on the io thread only.
@@ -23,6 +24,7 @@
 #include <string_view>
 #include <vector>
 
+#include "http/auth.hpp"
 #include "http/request.hpp"
 #include "http/response.hpp"
 #include "util/move_only_function.hpp"
@@ -50,6 +52,7 @@ class path_params {
 // What a handler is told besides the request. Valid only during the handler's call.
 struct route_match {
   path_params params;
+  const identity* who = nullptr;  // set when the route requires an authenticator
 };
 
 // Called on the io thread; must call `respond` exactly once, now or later. It may move
@@ -57,6 +60,8 @@ struct route_match {
 using handler = util::move_only_function<void(request& req, const route_match& match, respond_fn respond)>;
 
 struct route_options {
+  // Asked before the handler; must outlive the table.
+  authenticator* auth = nullptr;
   // The 404 message for paths that start with this route's literal segments (those before its
   // first `{name}`) and match no route; empty: "Not found".
   std::string not_found_message;
