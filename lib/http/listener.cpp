@@ -88,7 +88,7 @@ listener::listener(net::io_context& io, const tcp::endpoint& at, const listener_
   acceptor_.bind(at);
   acceptor_.listen(net::socket_base::max_listen_connections);
   acceptor_.non_blocking(true);  // for accept_loop()'s synchronous retry; async ops do not care
-  // Past the descriptor limit accept() fails and every client waits, pushes included; below
+  // Past the descriptor limit accept() fails and every client waits; below
   // it, a full house sheds an idle connection instead.
   const auto fd_limit = settings.fd_limit ? settings.fd_limit : fd_soft_limit();
   max_connections_ = connection_cap(settings.max_connections, fd_limit);

@@ -1,7 +1,7 @@
 // A request as the HTTP layer hands it to a handler: the request line, the few header fields
 // that anything reads, the client's address, the body, and the target split into decoded path
 // segments and query pairs. It is not a field list: the reader copies only the fields named
-// here (a list built and freed for every push costs more than the rest of its parsing), so a
+// here (a list built and freed for every request costs more than the rest of its parsing), so a
 // feature that needs another field adds it here and in detail/request_parser.
 #pragma once
 

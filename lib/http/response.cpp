@@ -19,7 +19,7 @@ const header_field* response::find_header(std::string_view name) const {
 }
 
 response raw_json_response(http::status status, std::string body) {
-  // Built in place (this answers every push): the body's string is moved once.
+  // Built in place (this answers most requests): the body's string is moved once.
   return response{status, json_content_type, no_store, {}, response_body(std::move(body))};
 }
 

@@ -2,7 +2,7 @@
 // header fields, and a body that is either owned text or a view of bytes that live as long as
 // the program (embedded assets). JSON is the default: a response nobody touched is
 // `application/json` with `Cache-Control: no-store`, which every API answer sends. Plain data,
-// not a Beast message: no field container to build and free for every push.
+// not a Beast message: no field container to build and free for every answer.
 #pragma once
 
 #include <string>

@@ -31,8 +31,9 @@ response method_not_allowed(std::string allow) {
 }  // namespace
 
 // Paths and queries as Boost.URL reads them (percent-decoding, validation). A plain target —
-// no '%', no query, only URL-safe characters, which is what a push URL is — is split by hand,
-// in place, into the request's inline segment storage: this runs for every push.
+// no '%', no query, only URL-safe characters, the common case by far — is split by hand, in
+// place, into the request's inline segment storage, with no allocation: this runs for every
+// request.
 bool parse_target(request& req) {
   req.path.clear();
   req.decoded_path.clear();

@@ -1,10 +1,10 @@
 // The route table: method + path pattern → handler. Patterns are literal segments and
-// `{name}` segments (`/api/push/{id}/{key}`); a `{name}` matches one non-empty segment. What
+// `{name}` segments (`/api/items/{id}/{part}`); a `{name}` matches one non-empty segment. What
 // the table answers itself, all JSON:
 // - a target that is not a valid origin-form: 400 {"error":"Malformed request target"};
 // - a path no route matches: 404 {"error":"Not found"}, or a route's own 404 message when the
-//   path starts with that route's literal segments (the push routes say "Push monitor not
-//   found" for /api/push/x);
+//   path starts with that route's literal segments (an endpoint can say what is missing for
+//   a URL of its own that is incomplete);
 // - a path some route matches, with a method none of them takes: 405 with Allow and
 //   {"error":"Method not allowed"};
 // - a route that requires an authenticator: the authenticator's refusal (auth.hpp).
