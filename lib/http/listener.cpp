@@ -76,19 +76,19 @@ class listener::slot_guard {
 };
 
 listener::listener(net::io_context& io, const tcp::endpoint& at, const listener_settings& settings,
-                   api& target)
+                   route_table& routes)
     : io_(io),
       acceptor_(io),
       sweep_timer_(io),
       settings_(settings),
-      target_(target),
+      routes_(routes),
       max_connections_(settings.max_connections) {
   acceptor_.open(at.protocol());
   acceptor_.set_option(net::socket_base::reuse_address(true));
   acceptor_.bind(at);
   acceptor_.listen(net::socket_base::max_listen_connections);
   acceptor_.non_blocking(true);  // for accept_loop()'s synchronous retry; async ops do not care
-  // Past the descriptor limit accept() fails and every client waits, pushes included; below
+  // Past the descriptor limit accept() fails and every client waits; below
   // it, a full house sheds an idle connection instead.
   const auto fd_limit = settings.fd_limit ? settings.fd_limit : fd_soft_limit();
   max_connections_ = connection_cap(settings.max_connections, fd_limit);
@@ -256,9 +256,10 @@ net::awaitable<void> listener::session(tcp::socket socket) {
 
   boost::system::error_code ec;
   const auto remote = socket.remote_endpoint(ec);
-  const std::string source_address = ec ? std::string() : remote.address().to_string();
   request_reader reader({settings_.max_header_bytes, settings_.max_body_bytes});
   request req;      // reused across requests
+  if (!ec) req.source_address = remote.address().to_string();
+  const std::string& source_address = req.source_address;
   std::string out;  // the answer's bytes, reused across requests
   bool first = true;
 
@@ -307,13 +308,14 @@ net::awaitable<void> listener::session(tcp::socket socket) {
     } else {
       const bool head = req.method == http::verb::head;
       const unsigned version = req.version;
-      const bool keep_alive = reader.keep_alive();
+      const bool keep_alive = req.keep_alive;
       ++in_flight_;
       slot.never_expires();  // the answer may wait for a commit; that is not the client's doing
       res = co_await net::async_initiate<decltype(net::use_awaitable), void(response)>(
           [&](auto handler) {
-            route(target_, req, source_address,
-                  [h = std::move(handler)](response r) mutable { std::move(h)(std::move(r)); });
+            routes_.dispatch(req, [h = std::move(handler)](response r) mutable {
+              std::move(h)(std::move(r));
+            });
           },
           net::use_awaitable);
       --in_flight_;

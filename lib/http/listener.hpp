@@ -1,4 +1,4 @@
-// The Beast HTTP/1.1 listener: accepts connections and hands each routed request to an `api`.
+// The Beast HTTP/1.1 listener: accepts connections and hands each request to a route table.
 // Keep-alive, one request at a time per connection. Everything runs on the one io_context
 // thread; no locks. Its limits hold whatever clients send or how many come:
 // - per connection, memory is bounded: requests are read by request_reader, whose buffer never
@@ -29,7 +29,7 @@
 #include <memory>
 #include <string>
 
-#include "http/api.hpp"
+#include "http/route_table.hpp"
 #include "http/serialize.hpp"
 #include "net.hpp"
 
@@ -52,9 +52,9 @@ class listener : public std::enable_shared_from_this<listener> {
   static constexpr std::chrono::milliseconds sweep_every{250};
 
   // Binds and listens at once (throws boost::system::system_error if it cannot), and logs the
-  // connection cap.
+  // connection cap. `routes` must outlive the listener's sessions; it is read, never changed.
   listener(net::io_context& io, const tcp::endpoint& at, const listener_settings& settings,
-           api& target);
+           route_table& routes);
 
   tcp::endpoint local_endpoint() const { return acceptor_.local_endpoint(); }
   void start();
@@ -94,7 +94,7 @@ class listener : public std::enable_shared_from_this<listener> {
   tcp::acceptor acceptor_;
   net::steady_timer sweep_timer_;
   listener_settings settings_;
-  api& target_;
+  route_table& routes_;
   bool stopping_ = false;
   bool sweeping_ = false;
   std::size_t max_connections_;

@@ -18,6 +18,12 @@ std::string_view trim(std::string_view s) {
   return s;
 }
 
+// A field sent more than once is one list (RFC 9110 §5.3): the values joined by `separator`.
+void add_to_list(std::string& field, beast::string_view value, std::string_view separator) {
+  if (!field.empty()) field += separator;
+  field.append(value.data(), value.size());
+}
+
 bool iequals(std::string_view a, std::string_view b) {
   return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
            return (x | 0x20) == (y | 0x20);  // exact for letters; `chunked` has nothing else
@@ -31,6 +37,11 @@ request_parser::request_parser(request& into, std::size_t max_extra_bytes)
   req_.method_string.clear();
   req_.target.clear();
   req_.user_agent.clear();
+  req_.authorization.clear();
+  req_.if_none_match.clear();
+  req_.accept_encoding.clear();
+  req_.cookie.clear();
+  req_.keep_alive = false;
   req_.body.clear();
 }
 
@@ -85,6 +96,18 @@ void request_parser::on_field_impl(http::field name, beast::string_view name_str
   switch (name) {
     case http::field::user_agent:
       req_.user_agent.assign(value.data(), value.size());
+      break;
+    case http::field::authorization:
+      add_to_list(req_.authorization, value, ", ");
+      break;
+    case http::field::if_none_match:
+      add_to_list(req_.if_none_match, value, ", ");
+      break;
+    case http::field::accept_encoding:
+      add_to_list(req_.accept_encoding, value, ", ");
+      break;
+    case http::field::cookie:
+      add_to_list(req_.cookie, value, "; ");  // RFC 6265 §5.4: one Cookie field, pairs joined by "; "
       break;
     case http::field::host:
       ++host_fields_;
@@ -150,6 +173,7 @@ request_reader::request_reader(const limits& l)
 request_reader::~request_reader() = default;
 
 request_reader::state request_reader::start(request& into) {
+  into_ = &into;
   parser_.emplace(into, limits_.max_header_bytes);
   parser_->eager(true);
   parser_->header_limit(static_cast<std::uint32_t>(
@@ -184,7 +208,11 @@ request_reader::state request_reader::parse() {
     }
     return state_;
   }
-  if (!ec) return state_ = parser_->is_done() ? state::complete : state::need_more;
+  if (!ec) {
+    if (!parser_->is_done()) return state_;
+    into_->keep_alive = parser_->keep_alive();
+    return state_ = state::complete;
+  }
   if (parser_->verdict_status() != http::status::unknown) {
     error_status_ = parser_->verdict_status();
     error_message_ = parser_->verdict_message();

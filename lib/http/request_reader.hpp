@@ -19,7 +19,8 @@
 #include <optional>
 #include <string_view>
 
-#include "http/api.hpp"
+#include "http/request.hpp"
+#include "http/response.hpp"
 #include "http/detail/request_parser.hpp"
 #include "net.hpp"
 
@@ -47,8 +48,9 @@ class request_reader {
   request_reader& operator=(const request_reader&) = delete;
 
   // Starts reading the next request into `into` (its strings are cleared but keep their
-  // capacity) and parses whatever is already buffered (pipelined bytes). `into` must stay
-  // alive until the next start().
+  // capacity; source_address is left as it is) and parses whatever is already buffered
+  // (pipelined bytes). `into` must stay alive until the next start(). Once complete, its
+  // keep_alive says whether the connection may carry another request.
   state start(request& into);
   // Where the next bytes go: at most read_chunk bytes, never empty while state is need_more.
   net::mutable_buffer prepare();
@@ -75,6 +77,7 @@ class request_reader {
 
   limits limits_;
   beast::flat_buffer buffer_;
+  request* into_ = nullptr;
   std::optional<detail::request_parser> parser_;  // one per request: Beast's cannot be reset
   state state_ = state::need_more;
   http::status error_status_ = http::status::bad_request;

@@ -4,12 +4,14 @@
 
 #include <string>
 
-#include "http/api.hpp"
+#include "http/response.hpp"
 
 namespace uptime::http_api {
 
 // The bytes of `res` as sent on the wire (status line, fields, blank line, body), appended to
-// `out`. The response's fields must already say everything (Content-Length, Connection).
+// `out`: Content-Type, Cache-Control (unless empty), the extra fields in order,
+// Content-Length, and Connection when the version's default is not what keep_alive says.
+// A CR or LF in an extra field's value is sent as a space.
 void serialize(const response& res, std::string& out);
 
 }  // namespace uptime::http_api

@@ -2,7 +2,6 @@
 #include "monitors/push.hpp"
 
 #include <algorithm>
-#include <charconv>
 #include <variant>
 
 #include "core/push_body.hpp"
@@ -11,34 +10,23 @@
 
 namespace uptime::monitors {
 
-namespace {
-
-std::optional<monitor_id> parse_id(std::string_view text) {
-  monitor_id id = 0;
-  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
-  if (ec != std::errc() || end != text.data() + text.size() || id <= 0) return std::nullopt;
-  return id;
-}
-
-push_result refused(push_result::outcome what, std::string message = {}) {
-  push_result r;
-  r.what = what;
-  r.message = std::move(message);
-  return r;
-}
-
-}  // namespace
-
-void push_path::receive(push_request call, push_done done) {
-  const auto id = parse_id(call.monitor_id);
-  auto* found = id ? monitors_.find(*id) : nullptr;
-  if (!found) return done(refused(push_result::outcome::not_found));
+push_path::prepared push_path::prepare(push_request call) {
+  prepared p;
+  auto* found = monitors_.find(call.id);
+  if (!found) {
+    p.refusal = push_not_found{};
+    return p;
+  }
   monitor_entry& m = *found;
-  if (!util::secrets_equal(m.secret_key.view(), call.secret_key))
-    return done(refused(push_result::outcome::wrong_key));
+  if (!util::secrets_equal(m.secret_key.view(), call.secret_key)) {
+    p.refusal = push_wrong_key{};
+    return p;
+  }
   auto body = core::read_push({call.signal, call.body, std::move(call.query), m.require_payload});
-  if (auto* bad = std::get_if<core::push_body_error>(&body))
-    return done(refused(push_result::outcome::bad_request, std::move(bad->message)));
+  if (auto* bad = std::get_if<core::push_body_error>(&body)) {
+    p.refusal = push_bad_body{std::move(bad->message)};
+    return p;
+  }
   const auto& report = std::get<core::push_report>(body);
 
   auto outcome = core::on_push(m.state, m.rules, report, wall_.now());
@@ -48,7 +36,7 @@ void push_path::receive(push_request call, push_done done) {
   ++pushes_since_;
   deadlines_.arm(m);
 
-  store::batch b;
+  auto& b = p.batch.emplace();
   auto& row = b.push.emplace();
   row.id = m.id;
   row.seq = m.push_count;
@@ -75,22 +63,17 @@ void push_path::receive(push_request call, push_done done) {
   } else {
     monitors_.mark_dirty(m);
   }
-  push_result accepted;
-  accepted.accepted = {m.id, outcome.received_at, outcome.next_expected_by, outcome.duration,
-                       row.signal, !call.signal.empty(), report.run_id};
-  const auto seq = row.seq;
-  db_.commit(std::move(b), store::store::lane::interactive,
-             [this, id = m.id, seq, accepted = std::move(accepted), done = std::move(done)](bool ok) mutable {
-               if (!ok) {
-                 // Not acknowledged: the push is not counted or kept. What it did to the
-                 // monitor's state (and the alerts that causes) the store keeps until written.
-                 if (auto* m = monitors_.find(id)) monitors_.mark_dirty(*m);  // its push fields
-                 forget_failed_push(id, seq);
-                 return done(refused(push_result::outcome::not_written));
-               }
-               if (!failed_seqs_.empty()) forget_failed_below(id, seq);
-               done(std::move(accepted));
-             });
+  p.accepted = {m.id, outcome.received_at, outcome.next_expected_by, outcome.duration, row.signal,
+                report.run_id};
+  p.seq = row.seq;
+  return p;
+}
+
+void push_path::not_written(monitor_id id, std::int64_t seq) {
+  // Not acknowledged: the push is not counted or kept. What it did to the monitor's state
+  // (and the alerts that causes) the store keeps until it is written.
+  if (auto* m = monitors_.find(id)) monitors_.mark_dirty(*m);  // its push fields
+  forget_failed_push(id, seq);
 }
 
 void push_path::forget_failed_below(monitor_id id, std::int64_t seq) {

@@ -13,6 +13,7 @@
 #include <string_view>
 #include <unordered_map>
 #include <utility>
+#include <variant>
 #include <vector>
 
 #include "core/monitor.hpp"
@@ -21,13 +22,12 @@
 #include "monitors/registry.hpp"
 #include "monitors/wall_clock.hpp"
 #include "store/store.hpp"
-#include "util/move_only_function.hpp"
 
 namespace uptime::monitors {
 
-// A push as received. The views are valid only during receive(); the strings are moved from.
+// A push as routed. The views are valid only during receive(); the strings are moved from.
 struct push_request {
-  std::string_view monitor_id;  // the path segment as sent (may be non-numeric)
+  monitor_id id = 0;            // the path's id, a positive number
   std::string_view secret_key;  // never logged
   std::string_view signal;      // the segment after the key (start, fail, log, exit code), or ""
   std::vector<std::pair<std::string, std::string>> query;  // decoded ?name=value pairs
@@ -37,36 +37,64 @@ struct push_request {
   std::string user_agent;
 };
 
-// What a push's 200 answer says.
+// What became of a push.
+struct push_not_found {};
+struct push_wrong_key {};
+struct push_bad_body {
+  std::string message;  // says what is wrong with the body
+};
+struct push_not_written {};  // not committed: the push is not acknowledged
+// Written: what the answer says.
 struct push_accepted {
   monitor_id id = 0;
   core::utc_time received_at, next_expected_by;
-  std::optional<std::chrono::milliseconds> duration;
+  std::optional<std::chrono::milliseconds> duration;  // of the run this push ended
   core::push_signal signal = core::push_signal::success;
-  bool has_signal_segment = false;
-  std::string run_id;
+  std::string run_id;  // "" when the push named none
 };
-
-struct push_result {
-  enum class outcome { accepted, not_found, wrong_key, bad_request, not_written };
-  outcome what = outcome::accepted;
-  push_accepted accepted;  // when accepted
-  std::string message;     // when bad_request: why
-};
-// Called exactly once, on the io thread.
-using push_done = util::move_only_function<void(push_result)>;
+using push_result =
+    std::variant<push_accepted, push_not_found, push_wrong_key, push_bad_body, push_not_written>;
 
 class push_path {
  public:
   push_path(registry& monitors, deadlines& timers, alerts& alerting, wall_clock& wall, store::store& db)
       : monitors_(monitors), deadlines_(timers), alerts_(alerting), wall_(wall), db_(db) {}
 
-  void receive(push_request request, push_done done);
+  // `done(push_result)` is called exactly once, on the io thread: at once for a refusal, after
+  // the commit otherwise. A template so that the caller's completion (the HTTP answer) rides in
+  // the store's completion without an allocation of its own.
+  template <typename Done>
+  void receive(push_request request, Done done) {
+    auto p = prepare(std::move(request));
+    if (!p.batch) return done(push_result(std::move(p.refusal)));
+    db_.commit(std::move(*p.batch), store::store::lane::interactive,
+               [this, accepted = std::move(p.accepted), seq = p.seq, done = std::move(done)](bool ok) mutable {
+                 if (!ok) {
+                   not_written(accepted.id, seq);
+                   return done(push_result(push_not_written{}));
+                 }
+                 written(accepted.id, seq);
+                 done(push_result(std::move(accepted)));
+               });
+  }
 
   // Pushes received since the last call (the write-behind's pacing).
   std::uint64_t take_pushes_since() { return std::exchange(pushes_since_, 0); }
 
  private:
+  // What receive() commits, or why it refuses.
+  struct prepared {
+    std::optional<store::batch> batch;  // empty: refused
+    push_result refusal;
+    push_accepted accepted;
+    std::int64_t seq = 0;
+  };
+  prepared prepare(push_request request);
+  void written(monitor_id id, std::int64_t seq) {
+    if (!failed_seqs_.empty()) forget_failed_below(id, seq);
+  }
+  void not_written(monitor_id id, std::int64_t seq);
+
   // A push numbered `seq` was written: the failed numbers below it stay used (a gap).
   void forget_failed_below(monitor_id id, std::int64_t seq);
   // A push that was not written gives its number back when no later push of the monitor took

@@ -17,6 +17,8 @@
 #include <optional>
 #include <utility>
 
+#include "api/health.hpp"
+#include "api/push.hpp"
 #include "http/listener.hpp"
 #include "monitors/engine.hpp"
 #include "net.hpp"
@@ -30,36 +32,6 @@ namespace uptime::server {
 namespace {
 
 using steady = std::chrono::steady_clock;
-
-// The 200 body. Written by hand: every field is a number, a fixed word, an ISO time or a
-// UUID (nothing to escape), and this runs for every push.
-std::string push_answer(const monitors::push_accepted& facts) {
-  std::string body;
-  body.reserve(160);
-  char number[32];
-  body += R"({"success":true,"monitor_id":)";
-  body.append(number, std::to_chars(number, number + sizeof number, facts.id).ptr);
-  body += R"(,"received_at":")";
-  body += core::format_iso_text(facts.received_at).view();
-  body += R"(","next_expected_by":")";
-  body += core::format_iso_text(facts.next_expected_by).view();
-  body += '"';
-  if (facts.has_signal_segment) {
-    body += R"(,"signal":")";
-    body += core::to_string(facts.signal);
-    body += '"';
-  }
-  if (!facts.run_id.empty()) {
-    body += R"(,"run_id":")";
-    body += facts.run_id;
-    body += '"';
-  }
-  if (facts.duration)
-    body += fmt::format(R"(,"duration_seconds":{:.3f})",
-                        static_cast<double>(facts.duration->count()) / 1000.0);
-  body += '}';
-  return body;
-}
 
 store::monitor_declaration declare(const config::monitor_settings& m) {
   store::monitor_declaration d;
@@ -86,7 +58,7 @@ std::vector<store::monitor_declaration> declare_all(const config::config& cfg) {
 }
 
 
-class service final : public http_api::api {
+class service final : public api::push_receiver, public api::health_probe {
  public:
   service(config::config cfg, const monitors::clock& wall)
       : cfg_(std::move(cfg)), wall_(wall), signals_(io_, SIGINT, SIGTERM, SIGHUP), shutdown_timer_(io_) {}
@@ -97,7 +69,9 @@ class service final : public http_api::api {
     // connections wait in its backlog until the monitors are loaded.
     try {
       tcp::endpoint at{net::ip::make_address(cfg_.server.host), cfg_.server.port};
-      listener_ = std::make_shared<http_api::listener>(io_, at, listener_settings(), *this);
+      api::add_push_routes(routes_, *this);
+      api::add_health_routes(routes_, *this);
+      listener_ = std::make_shared<http_api::listener>(io_, at, listener_settings(), routes_);
       // Port 0 (tests): push URLs must show the port the system chose.
       if (cfg_.server.port == 0) cfg_.server.port = listener_->local_endpoint().port();
     } catch (const std::exception& e) {
@@ -143,43 +117,18 @@ class service final : public http_api::api {
     return exit_code_;
   }
 
-  // ---- http_api::api -------------------------------------------------------------------
+  // ---- api::push_receiver, api::health_probe ---------------------------------------------
 
-  void push(http_api::push_call call, http_api::respond_fn respond) override {
-    monitors::push_request request{call.monitor_id,       call.secret_key,
-                                   call.signal,           std::move(call.query),
-                                   std::move(call.method), std::move(call.body),
-                                   std::move(call.source_address), std::move(call.user_agent)};
-    monitors_->push().receive(std::move(request), [respond = std::move(respond)](monitors::push_result r) mutable {
-      using outcome = monitors::push_result::outcome;
-      switch (r.what) {
-        case outcome::accepted:
-          return respond(http_api::raw_json_response(http::status::ok, push_answer(r.accepted)));
-        case outcome::not_found:
-          return respond(http_api::error_response(http::status::not_found, "Push monitor not found"));
-        case outcome::wrong_key:
-          return respond(http_api::error_response(http::status::forbidden, "Invalid secret key"));
-        case outcome::bad_request:
-          return respond(http_api::error_response(http::status::bad_request, r.message));
-        case outcome::not_written:
-          return respond(http_api::error_response(http::status::internal_server_error,
-                                                  "Internal server error"));
-      }
-    });
+  void receive(api::push_request request, api::push_done done) override {
+    monitors_->push().receive(std::move(request), std::move(done));
   }
 
-  void health(http_api::respond_fn respond) override {
+  // The database is writable if it takes the liveness mark now.
+  void check(api::health_done done) override {
     store::batch b;
     b.alive = monitors_->wall().now();
     store_->commit(std::move(b), store::store::lane::interactive,
-                   [respond = std::move(respond)](bool ok) mutable {
-                     if (ok)
-                       respond(http_api::json_response(http::status::ok, json::object{{"status", "ok"}}));
-                     else
-                       respond(http_api::json_response(
-                           http::status::service_unavailable,
-                           json::object{{"status", "error"}, {"error", "The database is not writable"}}));
-                   });
+                   [done = std::move(done)](bool ok) mutable { done(api::health_result{ok}); });
   }
 
  private:
@@ -348,6 +297,7 @@ class service final : public http_api::api {
   std::unique_ptr<monitors::engine> monitors_;
   std::unique_ptr<notify::curl_transport> transport_;
   std::unique_ptr<notify::dispatcher> dispatcher_;
+  http_api::route_table routes_;  // before the listener, which routes through it
   std::shared_ptr<http_api::listener> listener_;
   net::signal_set signals_;
   net::steady_timer shutdown_timer_;

@@ -96,7 +96,7 @@ TEST_CASE("a Transfer-Encoding whose final coding is not chunked gets 400") {
     const auto answer = r.reader.error_answer();
     CHECK(answer.status == http::status::bad_request);
     CHECK_FALSE(answer.keep_alive);
-    CHECK(json::parse(answer.body).as_object().contains("error"));
+    CHECK(json::parse(answer.body.view()).as_object().contains("error"));
   }
 }
 
@@ -200,7 +200,7 @@ TEST_CASE("a header over max_header_bytes gets 431 and a body over max_body_byte
           state::failed);
   const auto answer = body.reader.error_answer();
   CHECK(answer.status == http::status::payload_too_large);
-  CHECK(answer.body == R"x({"error":"Request body too large (limit 100 bytes)"})x");
+  CHECK(answer.body.view() == R"x({"error":"Request body too large (limit 100 bytes)"})x");
 
   read_one chunks({1024, 100});
   REQUIRE(chunks.read(chunked_post("chunked", "40\r\n" + std::string(64, 'a') + "\r\n40\r\n")) == state::failed);
@@ -227,4 +227,33 @@ TEST_CASE("garbage gets 400") {
     REQUIRE(r.read(garbage) == state::failed);
     CHECK(r.reader.error_answer().status == http::status::bad_request);
   }
+}
+
+TEST_CASE("the header fields handlers read are kept, a repeated one as one list, and cleared for the next request") {
+  request_reader reader({});
+  request req;
+  req.source_address = "192.0.2.1";  // the listener's, kept across requests
+  reader.start(req);
+  feed(reader,
+       "GET /x HTTP/1.1\r\nHost: x\r\nUser-Agent: a\r\nUser-Agent: b\r\nAuthorization: Bearer t\r\n"
+       "If-None-Match: \"1\"\r\nIf-None-Match: \"2\"\r\nAccept-Encoding: gzip\r\nAccept-Encoding: br\r\n"
+       "Cookie: a=1\r\nCookie: b=2\r\n\r\n"
+       "GET /y HTTP/1.0\r\n\r\n");
+  REQUIRE(reader.current() == state::complete);
+  CHECK(req.user_agent == "b");  // the last one, as before
+  CHECK(req.authorization == "Bearer t");
+  CHECK(req.if_none_match == "\"1\", \"2\"");
+  CHECK(req.accept_encoding == "gzip, br");
+  CHECK(req.cookie == "a=1; b=2");
+  CHECK(req.keep_alive);
+
+  REQUIRE(reader.start(req) == state::complete);  // the pipelined HTTP/1.0 request
+  CHECK(req.target == "/y");
+  CHECK(req.user_agent.empty());
+  CHECK(req.authorization.empty());
+  CHECK(req.if_none_match.empty());
+  CHECK(req.accept_encoding.empty());
+  CHECK(req.cookie.empty());
+  CHECK_FALSE(req.keep_alive);
+  CHECK(req.source_address == "192.0.2.1");
 }

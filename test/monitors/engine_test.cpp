@@ -76,8 +76,7 @@ struct engine_fixture {
   monitors::push_result push(std::string key, std::string body = {}) {
     std::optional<monitors::push_result> result;
     monitors::push_request r;
-    const auto id = std::string("1");
-    r.monitor_id = id;
+    r.id = 1;
     r.secret_key = key;
     r.method = "POST";
     r.body = std::move(body);
@@ -111,24 +110,25 @@ struct engine_fixture {
 TEST_CASE("a push is answered with its deadline, a wrong key or an unknown monitor is refused") {
   engine_fixture f;
   const auto ok = f.push(f.key());
-  REQUIRE(ok.what == monitors::push_result::outcome::accepted);
-  CHECK(ok.accepted.received_at == at("2025-03-01T12:00:00Z"));
-  CHECK(ok.accepted.next_expected_by == at("2025-03-01T12:01:10Z"));
+  const auto* accepted = std::get_if<monitors::push_accepted>(&ok);
+  REQUIRE(accepted);
+  CHECK(accepted->received_at == at("2025-03-01T12:00:00Z"));
+  CHECK(accepted->next_expected_by == at("2025-03-01T12:01:10Z"));
   CHECK(f.backup().state.status == core::monitor_status::up);
-  CHECK(f.push("wrong-key").what == monitors::push_result::outcome::wrong_key);
+  CHECK(std::holds_alternative<monitors::push_wrong_key>(f.push("wrong-key")));
 
   std::optional<monitors::push_result> unknown;
   monitors::push_request r;
-  r.monitor_id = "77";
+  r.id = 77;
   r.secret_key = "x";
   f.engine->push().receive(std::move(r), [&](monitors::push_result out) { unknown = std::move(out); });
   REQUIRE(unknown);
-  CHECK(unknown->what == monitors::push_result::outcome::not_found);
+  CHECK(std::holds_alternative<monitors::push_not_found>(*unknown));
 }
 
 TEST_CASE("a timer that fires before the deadline re-arms, and one after it makes the monitor DOWN") {
   engine_fixture f;
-  REQUIRE(f.push(f.key()).what == monitors::push_result::outcome::accepted);
+  REQUIRE(std::holds_alternative<monitors::push_accepted>(f.push(f.key())));
   f.clock.advance(69'999ms);  // a millisecond before interval + grace
   f.timer_fires();
   CHECK(f.backup().state.status == core::monitor_status::up);
@@ -148,7 +148,7 @@ TEST_CASE("a timer that fires before the deadline re-arms, and one after it make
 
 TEST_CASE("a wall clock step forward moves the deadline later instead of making the job late") {
   engine_fixture f;
-  REQUIRE(f.push(f.key()).what == monitors::push_result::outcome::accepted);
+  REQUIRE(std::holds_alternative<monitors::push_accepted>(f.push(f.key())));
   f.clock.advance(30s);
   f.engine->wall().now();  // a reading before the step
   f.clock.set(at("2025-03-01T13:00:30Z"));  // an hour on in no time: a step, not time passing
@@ -163,7 +163,7 @@ TEST_CASE("a wall clock step forward moves the deadline later instead of making 
 
 TEST_CASE("a monitor DOWN is reminded about every remind_every, once per instant") {
   engine_fixture f(300s);
-  REQUIRE(f.push(f.key()).what == monitors::push_result::outcome::accepted);
+  REQUIRE(std::holds_alternative<monitors::push_accepted>(f.push(f.key())));
   f.clock.advance(70s);
   f.timer_fires();
   REQUIRE(f.backup().state.status == core::monitor_status::down);

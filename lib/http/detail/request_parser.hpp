@@ -1,14 +1,14 @@
 // The Beast parser behind request_reader (see ../request_reader.hpp); no other file uses it.
-// It keeps only what the API reads (method, target, version, User-Agent, body) and, as flags,
-// what framing and Host checks need: Beast's request_parser would build, and free, a list of
-// every field for every push.
+// It keeps only what request.hpp names (the request line, a few header fields, the body) and,
+// as flags, what framing and Host checks need: Beast's request_parser would build, and free, a
+// list of every field for every request.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
 
-#include "http/api.hpp"
+#include "http/request.hpp"
 #include "net.hpp"
 
 namespace uptime::http_api::detail {
