@@ -88,8 +88,8 @@ class sqlite_store final : public store {
       }
     }
     if (b.push) ++pushes_since_sweep_;
-    auto p = std::make_shared<pending>();
-    p->done = std::move(done);
+    auto p = std::make_unique<pending>(*this);
+    p->on_done = std::move(done);
     // Changes of the batch's monitors that the database refused earlier go first, in the same
     // transaction: one monitor's changes and alerts stay in order.
     if (!unwritten_.empty()) {
@@ -188,20 +188,27 @@ class sqlite_store final : public store {
   }
 
  private:
-  // A batch on its way through the writer, with the refused changes it writes first.
-  struct pending {
+  // A batch on its way through the writer, with the refused changes it writes first: one
+  // object (one allocation) for the job and its completion.
+  struct pending final : writer::work {
+    explicit pending(sqlite_store& s) : store(s) {}
+    void apply(connection& c) override { store.apply(c, *this); }
+    void done(bool ok) override { store.on_committed(*this, ok); }
+
+    sqlite_store& store;
     batch b;
     std::vector<unwritten_changes::item> earlier;
     std::vector<std::int64_t> alert_ids;  // in the order write_change met the alerts
-    done_fn done;
-    bool retry = false;  // an attempt of the retry loop
+    done_fn on_done;
+    bool retry = false;    // an attempt of the retry loop
+    bool counted = false;  // its monitors are counted in background_pending_
   };
 
   static writer::lane writer_lane(lane l) {
     return l == lane::interactive ? writer::lane::interactive : writer::lane::background;
   }
 
-  void submit(std::shared_ptr<pending> p, lane l) {
+  void submit(std::unique_ptr<pending> p, lane l) {
     // Behind a state change of the same monitor still queued in the background lane, a batch
     // queues there too: one monitor's writes (and alerts) stay in order.
     // (empty() first: after a storm the map keeps 100,000 buckets, and a lookup costs a miss)
@@ -212,12 +219,10 @@ class sqlite_store final : public store {
                           });
       if (behind) l = lane::background;
     }
-    const bool counted = l != lane::interactive;
-    if (counted) for_each_changed(*p, [&](monitor_id id) { ++background_pending_[id]; });
+    p->counted = l != lane::interactive;
+    if (p->counted) for_each_changed(*p, [&](monitor_id id) { ++background_pending_[id]; });
     const auto weight = p->b.weight() + p->earlier.size();
-    writer_->submit([this, p](connection& c) { apply(c, *p); },
-                    [this, p, counted](bool ok) { on_committed(*p, ok, counted); },
-                    writer_lane(l), weight);
+    writer_->submit(std::move(p), writer_lane(l), weight);
   }
 
   template <typename F>
@@ -262,8 +267,8 @@ class sqlite_store final : public store {
     }
   }
 
-  void on_committed(pending& p, bool ok, bool counted) {
-    if (counted) for_each_changed(p, [&](monitor_id id) { background_done(id); });
+  void on_committed(pending& p, bool ok) {
+    if (p.counted) for_each_changed(p, [&](monitor_id id) { background_done(id); });
     if (p.retry) retry_in_flight_ = false;
     if (ok) {
       if (!p.alert_ids.empty()) hand_over_alerts(p);
@@ -275,7 +280,7 @@ class sqlite_store final : public store {
         else
           retry_now();
       }
-      if (p.done) p.done(true);
+      if (p.on_done) p.on_done(true);
       return;
     }
     // Not written. The changes (the refused earlier ones first) go back in front of whatever
@@ -287,7 +292,7 @@ class sqlite_store final : public store {
     for (auto& [id, changes] : back) unwritten_.put_back({id, std::move(changes)});
     if (p.retry) unwritten_.attempt_failed();
     arm_retry();
-    if (p.done) p.done(false);
+    if (p.on_done) p.on_done(false);
   }
 
   // The committed alerts, with the ids the database gave them, to whoever sends them.
@@ -339,7 +344,7 @@ class sqlite_store final : public store {
   // One attempt: a batch of monitors' changes in one job.
   void retry_unwritten() {
     if (unwritten_.empty() || retry_in_flight_ || stopped_) return;
-    auto p = std::make_shared<pending>();
+    auto p = std::make_unique<pending>(*this);
     p->earlier = unwritten_.take_batch(retry_batch_monitors);
     p->retry = true;
     retry_in_flight_ = true;

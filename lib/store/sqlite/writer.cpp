@@ -40,9 +40,31 @@ writer::writer(const std::filesystem::path& file, const connection_options& opti
 
 writer::~writer() { stop(); }
 
+namespace {
+
+// A job and a completion given as two functions.
+class function_work final : public writer::work {
+ public:
+  function_work(writer::job apply, writer::completion done)
+      : apply_(std::move(apply)), done_(std::move(done)) {}
+  void apply(connection& c) override { apply_(c); }
+  void done(bool ok) override { done_(ok); }
+  bool has_done() const override { return static_cast<bool>(done_); }
+
+ private:
+  writer::job apply_;
+  writer::completion done_;
+};
+
+}  // namespace
+
 void writer::submit(job apply, completion done, lane l, std::size_t weight) {
+  submit(std::make_unique<function_work>(std::move(apply), std::move(done)), l, weight);
+}
+
+void writer::submit(std::unique_ptr<work> w, lane l, std::size_t weight) {
   if (io_.running_in_this_thread()) {
-    staging_->entries.push_back({entry{std::move(apply), std::move(done), weight}, l});
+    staging_->entries.push_back({entry{std::move(w), weight}, l});
     if (!staging_->hand_over_posted) {
       staging_->hand_over_posted = true;
       net::post(io_, [s = staging_] {
@@ -53,7 +75,7 @@ void writer::submit(job apply, completion done, lane l, std::size_t weight) {
     return;
   }
   std::vector<staged_entry> one;
-  one.push_back({entry{std::move(apply), std::move(done), weight}, l});
+  one.push_back({entry{std::move(w), weight}, l});
   hand_over(one);
 }
 
@@ -170,7 +192,7 @@ void writer::run() {
               (clock::now() - started >= budget ||
                (interactive == 0 && interactive_waiting_.load(std::memory_order_relaxed))))
             break;
-          batch[applied].apply(*conn_);
+          batch[applied].w->apply(*conn_);
         }
         tx.commit();
         if (applied < batch.size()) {
@@ -191,14 +213,14 @@ void writer::run() {
         stats_.jobs += batch.size();
         if (!ok) ++stats_.failed_transactions;
       }
-      std::vector<completion> dones;
+      std::vector<std::unique_ptr<work>> dones;
       dones.reserve(batch.size());
       for (auto& e : batch)
-        if (e.done) dones.push_back(std::move(e.done));
+        if (e.w->has_done()) dones.push_back(std::move(e.w));
       batch.clear();
       if (!dones.empty())
         net::post(io_, [dones = std::move(dones), ok]() mutable {
-          for (auto& d : dones) d(ok);
+          for (auto& d : dones) d->done(ok);
         });
     }
     if (wal_restart_due_.exchange(false, std::memory_order_relaxed)) restart_wal();

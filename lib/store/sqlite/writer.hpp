@@ -57,6 +57,17 @@ class writer {
 
   using job = util::move_only_function<void(connection&)>;
   using completion = util::move_only_function<void(bool ok)>;
+  // A job and its completion in one object (one allocation, where a job and a completion are
+  // two): apply() on the writer thread inside a transaction, then done() on the io executor,
+  // with the object, once that transaction committed or failed.
+  class work {
+   public:
+    virtual ~work() = default;
+    virtual void apply(connection& c) = 0;
+    virtual void done(bool ok) = 0;
+    // false: nothing to call on the io executor (the object goes on the writer thread).
+    virtual bool has_done() const { return true; }
+  };
   // Runs on the writer thread when another process committed to the database (PRAGMA
   // data_version changed), e.g. a user's `sqlite3 … UPDATE push_monitors SET secret_key=…`.
   using external_change_hook = std::function<void(connection&)>;
@@ -98,6 +109,7 @@ class writer {
   static constexpr std::chrono::microseconds background_pause{200};
 
   void submit(job apply, completion done, lane l = lane::interactive, std::size_t weight = 1);
+  void submit(std::unique_ptr<work> w, lane l = lane::interactive, std::size_t weight = 1);
 
   // Commits everything queued, then stops both threads. Idempotent. Called on the io thread,
   // or once nothing runs it any more.
@@ -116,8 +128,7 @@ class writer {
 
  private:
   struct entry {
-    job apply;
-    completion done;
+    std::unique_ptr<work> w;
     std::size_t weight = 1;
   };
   struct staged_entry {
