@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <ostream>
 
+#include "api/monitor_json.hpp"
 #include "config/config.hpp"
 #include "core/duration.hpp"
 #include "server/channels.hpp"
@@ -62,7 +63,7 @@ int check_config_command(const std::filesystem::path& config_file, std::ostream&
 }
 
 int monitors_command(const std::filesystem::path& config_file, std::ostream& out,
-                     std::ostream& err) {
+                     std::ostream& err, bool json) {
   const auto cfg = load_or_report(config_file, err);
   if (!cfg) return 2;
   if (!std::filesystem::exists(cfg->database.path)) {
@@ -88,6 +89,13 @@ int monitors_command(const std::filesystem::path& config_file, std::ostream& out
   }
 
   const std::string base = cfg->public_base_url();
+  if (json) {
+    json::array list;
+    for (const auto& r : records)
+      list.push_back(api::monitor_to_json(api::view_of(r), {base, /*with_push_url=*/true}));
+    out << json::serialize(json::object{{"monitors", std::move(list)}}) << '\n';
+    return 0;
+  }
   std::vector<std::array<std::string, 7>> rows;
   rows.push_back({"ID", "NAME", "GROUP", "STATUS", "LAST PUSH", "NEXT DEADLINE", "PUSH URL"});
   for (const auto& r : records) {

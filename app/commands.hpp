@@ -16,8 +16,10 @@ int check_config_command(const std::filesystem::path& config_file, std::ostream&
 
 // Prints the monitors table (id, name, group, status, last push, next deadline, push URL)
 // from the database the config file names.
+// With `json`: {"monitors":[…]}, each monitor as the API shows it (api/monitor_json.hpp),
+// push URL included (whoever can run this can read the database).
 int monitors_command(const std::filesystem::path& config_file, std::ostream& out,
-                     std::ostream& err);
+                     std::ostream& err, bool json = false);
 
 // Sends a test alert through one channel; exit 0 when delivered, 1 when not (the server's
 // error is printed), 2 for a config error.

@@ -38,6 +38,8 @@ int main(int argc, char** argv) {
   auto* monitors = app.add_subcommand(
       "monitors", "List monitors from the database: status, last push, deadline, push URL");
   monitors->add_option("-c,--config", monitors_config, "Configuration file")->capture_default_str();
+  bool monitors_json = false;
+  monitors->add_flag("--json", monitors_json, "Print {\"monitors\":[…]} as JSON, each monitor as the API shows it");
 
   std::string notify_config = default_config;
   std::string notify_channel;
@@ -61,7 +63,7 @@ int main(int argc, char** argv) {
     return uptime::app::serve_command(serve_config);
   }
   if (*check) return uptime::app::check_config_command(check_config, std::cout, std::cerr);
-  if (*monitors) return uptime::app::monitors_command(monitors_config, std::cout, std::cerr);
+  if (*monitors) return uptime::app::monitors_command(monitors_config, std::cout, std::cerr, monitors_json);
   if (*notify_test)
     return uptime::app::notify_test_command(notify_config, notify_channel, std::cout, std::cerr);
   return 2;

@@ -15,7 +15,7 @@ void deadlines::arm(monitor_entry& m) {
   const auto now = wall_.now();
   const auto when = m.state.status == core::monitor_status::down
                         ? core::next_reminder_at(m.state, m.remind_every, now)
-                        : core::going_down_at(m.state, m.rules);
+                        : m.kind->going_down_at(m.state, m.rules);
   if (!when) {
     if (m.timer_armed) {
       ++m.timer_generation;
@@ -119,7 +119,7 @@ void deadlines::remind_if_due(monitor_entry& m, core::utc_time now) {
 }
 
 bool deadlines::evaluate(monitor_entry& m, core::utc_time now) {
-  auto out = core::on_deadline(m.state, m.rules, now);
+  auto out = m.kind->on_deadline(m.state, m.rules, now);
   if (!out.change) return false;
   // A missed deadline changes only the status; an overrun run also closes that run.
   const bool status_only = out.state.open_runs == m.state.open_runs;

@@ -45,8 +45,8 @@ void engine::start(store::start_state& started) {
     const auto& r = started.monitors.front();
     auto& m = add(r);
     const auto before = m.state;
-    if (r.rules_changed) m.state = core::apply_rules(m.state, m.rules);
-    if (started.last_alive) m.state = core::shift_for_outage(m.state, m.rules, *started.last_alive, now);
+    if (r.rules_changed) m.state = m.kind->apply_rules(m.state, m.rules);
+    if (started.last_alive) m.state = m.kind->shift_for_outage(m.state, m.rules, *started.last_alive, now);
     if (!(m.state == before)) registry_.save_state(m.id);
     log_initialized(m);
     deadlines_.arm(m);
@@ -73,7 +73,7 @@ void engine::reload(const std::deque<store::monitor_record>& records) {
     apply_settings(m, r);
     if (r.rules_changed) {
       ++changed;
-      m.state = core::apply_rules(m.state, m.rules);
+      m.state = m.kind->apply_rules(m.state, m.rules);
       registry_.save_state(m.id);
       deadlines_.arm(m);
       spdlog::info("Monitor {} \"{}\": now expected {} + {} grace; next deadline {}", m.id, m.name,

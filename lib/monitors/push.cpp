@@ -13,7 +13,7 @@ namespace uptime::monitors {
 push_path::prepared push_path::prepare(push_request call) {
   prepared p;
   auto* found = monitors_.find(call.id);
-  if (!found) {
+  if (!found || !found->kind->on_push) {  // (a kind that takes no pushes has no push URL)
     p.refusal = push_not_found{};
     return p;
   }
@@ -29,7 +29,7 @@ push_path::prepared push_path::prepare(push_request call) {
   }
   const auto& report = std::get<core::push_report>(body);
 
-  auto outcome = core::on_push(m.state, m.rules, report, wall_.now());
+  auto outcome = m.kind->on_push(m.state, m.rules, report, wall_.now());
   m.state = std::move(outcome.state);
   ++m.push_count;  // this push's number; given back if it is not written (forget_failed_push)
   m.last_message = report.message;

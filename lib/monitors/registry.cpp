@@ -6,6 +6,9 @@ namespace uptime::monitors {
 monitor_entry& registry::add(const store::monitor_record& r) {
   auto entry = std::make_unique<monitor_entry>(io_);
   entry->id = r.id;
+  // The store keeps the kind's name; a kind unknown to this build (a newer database) is
+  // refused by config loading before it gets here, so push is only the fallback.
+  entry->kind = &core::rules_of(core::parse_kind(r.type).value_or(core::monitor_kind::push));
   entry->secret_key.assign(r.secret_key);
   entry->state = r.state;
   entry->push_count = r.push_count;

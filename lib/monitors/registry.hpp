@@ -14,6 +14,7 @@
 
 #include <boost/unordered/unordered_flat_map.hpp>
 
+#include "core/kinds.hpp"
 #include "core/monitor.hpp"
 #include "net.hpp"
 #include "store/store.hpp"
@@ -31,6 +32,8 @@ struct monitor_entry {
   explicit monitor_entry(net::io_context& io) : deadline_timer(io) {}
   // ---- read or written by every push
   monitor_id id = 0;
+  // Its kind's rules (core/kinds.hpp): every decision about the monitor goes through them.
+  const core::kind_rules* kind = &core::rules_of(core::monitor_kind::push);
   bool require_payload = false;
   bool dirty = false;                  // pushed since the last snapshot (queued in the dirty list)
   bool timer_armed = false;

@@ -1,5 +1,6 @@
 """Contract 13: the command line: check-config, monitors, --version, --help."""
 
+import json
 import os
 import re
 import shutil
@@ -112,6 +113,29 @@ class CliTest(ConfigFilesTestCase):
         self.assertEqual(nb["PUSH URL"], urls["Nightly backup"])
         self.assertEqual(hs["STATUS"], "pending")
         self.assertEqual(hs["PUSH URL"], urls["Hourly sync"])
+
+    def test_monitors_json_shows_each_monitor_as_the_api_will(self):
+        s = self.start_server(make_config(
+            [push_monitor("Nightly backup", "1d", "1h", group="backups"),
+             push_monitor("Hourly sync", "1h", "5m")],
+            server={"base_url": "https://status.example.com/"}))
+        body = self.assertPushOk(s.push("Nightly backup"))
+        s.stop()
+        r = run_cli("monitors", "--json", "--config", s.config_path)
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        doc = json.loads(r.stdout)
+        by_name = {m["name"]: m for m in doc["monitors"]}
+        nb, hs = by_name["Nightly backup"], by_name["Hourly sync"]
+        self.assertEqual(set(nb), {"id", "name", "group", "type", "enabled", "status",
+                                   "last_push_at", "next_expected_by", "last_message",
+                                   "push_count", "push_url"})
+        self.assertEqual((nb["id"], nb["group"], nb["type"], nb["status"], nb["push_count"]),
+                         (s.monitor_id("Nightly backup"), "backups", "push", "up", 1))
+        self.assertEqual(nb["last_push_at"], body["received_at"])
+        self.assertEqual(nb["next_expected_by"], body["next_expected_by"])
+        self.assertEqual(nb["push_url"], s.monitors["Nightly backup"][1])
+        self.assertEqual((hs["status"], hs["last_push_at"], hs["next_expected_by"]),
+                         ("pending", None, None))
 
     def test_monitors_works_while_the_server_is_running(self):
         s = self.start_server(make_config([push_monitor("Live", "1h")]))

@@ -1,6 +1,8 @@
 // Reads and writes of monitors, pushes, state changes and checks (see store.hpp).
 #include "store/sqlite/rows.hpp"
 
+#include "core/kinds.hpp"
+
 #include <boost/json.hpp>
 #include <unordered_map>
 #include <unordered_set>
@@ -57,6 +59,11 @@ std::vector<core::open_run> runs_from_json(const std::string& text) {
   return out;
 }
 
+// The rules of the record's kind (a name this build does not know reads as push).
+const core::kind_rules& kind_of(const monitor_record& r) {
+  return core::rules_of(core::parse_kind(r.type).value_or(core::monitor_kind::push));
+}
+
 monitor_record read_monitor(const statement& s) {
   monitor_record r;
   r.id = s.int64(0);
@@ -78,7 +85,7 @@ monitor_record read_monitor(const statement& s) {
   r.last_message = s.text(17);
   r.state_version = s.int64(18);
   // Stored as whole seconds: a deadline re-armed from the last push is never early.
-  r.state = core::from_whole_seconds(std::move(r.state));
+  r.state = kind_of(r).from_whole_seconds(std::move(r.state));
   return r;
 }
 
@@ -113,7 +120,8 @@ void replay_unflushed_pushes(connection& c, Records& records) {
     report.run_id = rows.text(5);
     report.message = rows.text(6);
     // Whole seconds in push_history: replayed at the second's end, the deadline is never early.
-    r.state = core::replay_push(r.state, r.rules, report, core::latest_in_second(*received_at));
+    if (const auto replay = kind_of(r).replay_push)
+      r.state = replay(r.state, r.rules, report, core::latest_in_second(*received_at));
     r.push_count = seq;
     r.last_message = std::move(report.message);
     r.replayed = true;
