@@ -14,6 +14,7 @@
 
 #include "store/sqlite/outbox.hpp"
 #include "store/sqlite/reads.hpp"
+#include "store/sqlite/history_sweep.hpp"
 #include "store/sqlite/rows.hpp"
 #include "store/sqlite/schema.hpp"
 #include "store/sqlite/writer.hpp"

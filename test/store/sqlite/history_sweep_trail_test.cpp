@@ -1,7 +1,7 @@
-// The push history sweep's trail (store/sqlite/rows.hpp history_sweep_trail).
+// The push history sweep's trail (store/sqlite/history_sweep.hpp).
 #include <catch2/catch.hpp>
 
-#include "store/sqlite/rows.hpp"
+#include "store/sqlite/history_sweep.hpp"
 
 using uptime::store::history_sweep_trail;
 

@@ -2,6 +2,7 @@
 #include <catch2/catch.hpp>
 
 #include "store/sqlite/schema.hpp"
+#include "store/sqlite/history_sweep.hpp"
 #include "store/sqlite/rows.hpp"
 #include "support/temp_db.hpp"
 
