@@ -99,6 +99,16 @@ store::change_row went_down(store::monitor_id id, const char* when, const char* 
   return c;
 }
 
+// A batch with one push of monitor `id` (its first) at `when`.
+store::batch push_at(store::monitor_id id, const char* when) {
+  store::batch b;
+  auto& push = b.push.emplace();
+  push.id = id;
+  push.seq = 1;
+  push.received_at = at(when);
+  return b;
+}
+
 // Another process holding the write lock: every commit of the store fails while it lives.
 struct write_lock {
   store::connection other;
@@ -111,13 +121,9 @@ struct write_lock {
 TEST_CASE("a committed batch reads back through the store's reads") {
   open_fixture f;
   const auto id = f.monitors.front().id;
-  store::batch b;
-  auto& push = b.push.emplace();
-  push.id = id;
-  push.seq = 1;
-  push.received_at = at("2025-01-01T00:00:05Z");
-  push.method = "POST";
-  push.message = "42 files";
+  auto b = push_at(id, "2025-01-01T00:00:05Z");
+  b.push->method = "POST";
+  b.push->message = "42 files";
   b.changes.push_back(went_down(id, "2025-01-01T00:00:05Z", "ops"));
   b.checks.push_back({id, at("2025-01-01T00:00:06Z"), core::monitor_status::down, "late"});
   CHECK(f.commit(std::move(b)));
@@ -179,11 +185,7 @@ TEST_CASE("a push refused in an outage is not kept, but the state change it caus
   open_fixture f(50);
   const auto id = f.monitors.front().id;
   write_lock lock(f.t.file);
-  store::batch b;
-  auto& push = b.push.emplace();
-  push.id = id;
-  push.seq = 1;
-  push.received_at = at("2025-01-01T00:02:00Z");
+  auto b = push_at(id, "2025-01-01T00:02:00Z");
   b.changes.push_back(went_down(id, "2025-01-01T00:02:00Z", "ops"));
   CHECK_FALSE(f.commit(std::move(b)));
   lock.release();
@@ -209,11 +211,7 @@ TEST_CASE("a monitor's refused changes are written before its next push, in one 
     lock.release();
   }
   // The push comes before the retry loop's next attempt (1 s): it carries the change with it.
-  store::batch p;
-  auto& push = p.push.emplace();
-  push.id = id;
-  push.seq = 1;
-  push.received_at = at("2025-01-01T00:03:01Z");
+  auto p = push_at(id, "2025-01-01T00:03:01Z");
   CHECK(f.commit(std::move(p)));
   CHECK(f.db->unwritten_monitors() == 0);
   CHECK(f.committed_alerts.size() == 1);
