@@ -47,7 +47,14 @@ class function_work final : public writer::work {
  public:
   function_work(writer::job apply, writer::completion done)
       : apply_(std::move(apply)), done_(std::move(done)) {}
-  void apply(connection& c) override { apply_(c); }
+  // The job is freed as soon as it ran, on the writer thread, not with the completion: a
+  // start's job holds every declared monitor (tens of MB at 100,000), which must be gone
+  // before the io thread builds the registry from its result, or the registry lands beside
+  // it and the freed declarations stay as holes in the heap.
+  void apply(connection& c) override {
+    apply_(c);
+    apply_ = nullptr;
+  }
   void done(bool ok) override { done_(ok); }
   bool has_done() const override { return static_cast<bool>(done_); }
 
