@@ -1,5 +1,5 @@
 // How often the write-behind rounds of push state (store/store.hpp) run, as a pure function
-// of what is waiting. server.cpp schedules them; test/server/pacing_test.cpp pins them.
+// of what is waiting. write_behind.cpp schedules them; test/monitors/pacing_test.cpp pins them.
 #pragma once
 
 #include <algorithm>

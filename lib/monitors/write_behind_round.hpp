@@ -1,7 +1,7 @@
-// One round of the write-behind of push state (store.hpp; server.cpp flush_state): which
+// One round of the write-behind of push state (write_behind.hpp): which
 // monitors get a snapshot and in what order, how many chunks are with the writer at once, and
-// whether the round may move state_flushed_through when it ends. No I/O: server.cpp takes the
-// snapshots and submits the chunks; test/server/write_behind_test.cpp pins the rules.
+// whether the round may move state_flushed_through when it ends. No I/O: write_behind.cpp takes
+// the snapshots and commits the chunks; test/monitors/write_behind_round_test.cpp pins the rules.
 #pragma once
 
 #include <algorithm>

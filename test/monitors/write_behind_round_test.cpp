@@ -1,4 +1,4 @@
-// A write-behind round's rules (server/write_behind.hpp): id order, chunks with the writer at
+// A write-behind round's rules (monitors/write_behind_round.hpp): id order, chunks with the writer at
 // once, and when the round may move state_flushed_through.
 #include <catch2/catch.hpp>
 

@@ -1,4 +1,4 @@
-// Reads and writes of monitors, pushes, state changes and checks (see store.hpp).
+// Reads and writes of monitors, pushes, state changes and checks (see rows.hpp).
 #include "store/sqlite/rows.hpp"
 
 #include "core/kinds.hpp"

@@ -1,7 +1,7 @@
 // What uptime-monitor reads and writes in its database, as plain functions on a connection:
 // monitor identity and state, push history, state changes, check results, the server's
-// liveness record, and retention. No threads here: the writer (writer.hpp) calls these inside
-// its group-commit transactions; CLI commands call the read functions directly.
+// liveness record, and retention. No threads here: the SQLite store (sqlite_store.cpp) calls
+// these inside the writer's group-commit transactions, and the reads on its reader thread.
 //
 // Push state written behind. A push appends its push_history row and nothing else: that row
 // is what makes the push durable before it is acknowledged. The monitor's push fields in

@@ -154,7 +154,7 @@ void migrate_to_v4(connection& c) {
     c.exec("ALTER TABLE push_monitors ADD COLUMN schedule TEXT NOT NULL DEFAULT ''");
 }
 
-// Version 5: push_monitors is written behind (store.hpp, "Push state written behind"):
+// Version 5: push_monitors is written behind (store/store.hpp, on push state written behind):
 // state_version orders its snapshots, and server_meta's state_flushed_through says up to which
 // push_history id they are complete. Until now every push wrote its row, so all of them are.
 void migrate_to_v5(connection& c) {
