@@ -6,6 +6,7 @@
 // database after a restart never bring a DOWN earlier either.
 #include <catch2/catch.hpp>
 
+#include "core/clock_step.hpp"
 #include "core/monitor.hpp"
 
 using namespace uptime::core;
@@ -106,4 +107,14 @@ TEST_CASE("a log push answers with the current deadline") {
   const auto out = on_push(up, rules, log, at("2025-01-15T10:00:01.500Z"));
   CHECK(format_iso(out.next_expected_by) == "2025-01-15T10:00:04Z");
   CHECK(out.state.next_expected_at == up.next_expected_at);
+}
+
+TEST_CASE("a deadline moved by an outage or a clock step stays a whole second, rounded up") {
+  const auto rules = every(2s, 1s);
+  const auto up = on_push({}, rules, {}, at("2025-01-15T10:00:00.900Z")).state;  // due 10:00:04
+  const auto after_outage = shift_for_outage(up, rules, at("2025-01-15T10:00:01.000Z"),
+                                             at("2025-01-15T10:00:03.300Z"));  // 2.3 s down
+  CHECK(after_outage.next_expected_at == at("2025-01-15T10:00:07Z"));  // 06.3, rounded up
+  const auto stepped_back = shift_for_clock_step(up, rules, at("2025-01-15T10:00:01Z"), -1500ms);
+  CHECK(stepped_back.next_expected_at == at("2025-01-15T10:00:03Z"));  // 02.5, rounded up
 }
