@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -28,16 +29,24 @@ struct monitor_view {
   std::int64_t push_count = 0;
   std::string_view last_message;
   std::string_view secret_key;
+  bool in_maintenance = false;
+  // Time UP over time UP or DOWN (pending, paused and maintenance not counted); nullopt: no data.
+  std::optional<double> uptime_24h, uptime_7d, uptime_30d;
+  std::string_view badge_key;  // "" when not known (the CLI): badge_url is null
 };
 monitor_view view_of(const store::monitor_record& r);
+
+// "<base_url>/badge/<badge_key><suffix>" (suffix ".svg", "/uptime-30d.svg", …).
+std::string badge_url(std::string_view base_url, std::string_view badge_key, std::string_view suffix);
 
 struct monitor_json_options {
   std::string_view public_base_url;  // for push_url
   bool with_push_url = false;        // the caller may see the secret key
 };
 
-// {"id","name","group","type","enabled","status","last_push_at","next_expected_by",
-//  "last_message","push_count"[,"push_url"]}
+// {"id","name","group","type","enabled","status","paused","in_maintenance","last_push_at",
+//  "next_expected_by","last_message","push_count","last_duration_seconds",
+//  "uptime_ratio":{"24h","7d","30d"},"badge_url"[,"push_url"]}
 json::object monitor_to_json(const monitor_view& m, const monitor_json_options& options);
 
 }  // namespace uptime::api

@@ -14,12 +14,13 @@ std::string_view to_string(monitor_status s) {
     case monitor_status::pending: return "pending";
     case monitor_status::up: return "up";
     case monitor_status::down: return "down";
+    case monitor_status::paused: return "paused";
   }
   return "pending";
 }
 
 std::optional<monitor_status> parse_status(std::string_view text) {
-  for (auto s : {monitor_status::pending, monitor_status::up, monitor_status::down})
+  for (auto s : {monitor_status::pending, monitor_status::up, monitor_status::down, monitor_status::paused})
     if (to_string(s) == text) return s;
   return std::nullopt;
 }
@@ -71,7 +72,8 @@ namespace {
 std::optional<std::pair<const open_run*, utc_time>> earliest_run_deadline(const monitor_state& s,
                                                                           const monitor_rules& r) {
   const auto limit = run_time_limit(r);
-  if (limit.count() <= 0 || s.open_runs.empty() || s.status == monitor_status::down)
+  if (limit.count() <= 0 || s.open_runs.empty() || s.status == monitor_status::down ||
+      s.status == monitor_status::paused)
     return std::nullopt;
   const auto due = [&](const open_run& run) { return run.started_at + run.paused + limit; };
   const auto first = std::min_element(s.open_runs.begin(), s.open_runs.end(),
@@ -110,8 +112,11 @@ std::optional<utc_time> going_down_at(const monitor_state& s, const monitor_rule
   return at;
 }
 
-push_outcome on_push(const monitor_state& s, const monitor_rules& r, const push_report& p,
-                     utc_time now) {
+namespace {
+
+// A push to a monitor that is not paused.
+push_outcome push_to_active(const monitor_state& s, const monitor_rules& r, const push_report& p,
+                            utc_time now) {
   push_outcome out{s, floor_to_second(now), {}, std::nullopt, false, std::nullopt};
   auto& st = out.state;
   // Deadlines are whole seconds already (next_deadline, going_down_at); a state read back
@@ -137,6 +142,7 @@ push_outcome on_push(const monitor_state& s, const monitor_rules& r, const push_
   std::string reason = failure ? failure_reason(p) : std::string();
   if (const auto run = matching_run(st.open_runs, p.run_id); run != st.open_runs.end()) {
     out.duration = std::max(now - run->started_at, std::chrono::milliseconds::zero());
+    st.last_duration = out.duration;
     st.open_runs.erase(run);
     if (!failure && r.min_runtime.count() > 0 && *out.duration < r.min_runtime) {
       failure = true;
@@ -170,12 +176,62 @@ push_outcome on_push(const monitor_state& s, const monitor_rules& r, const push_
   return out;
 }
 
+// A push to a paused monitor that does not resume it (a start or a log, or any push with
+// manual_resume): recorded, runs kept, nothing enforced, the status stays.
+push_outcome push_while_paused(const monitor_state& s, const monitor_rules& r, const push_report& p,
+                               utc_time now) {
+  push_outcome out{s, floor_to_second(now), floor_to_second(now), std::nullopt, false, std::nullopt};
+  auto& st = out.state;
+  if (p.signal == push_signal::log) return out;
+  if (p.signal == push_signal::start) {
+    st.open_runs.push_back({p.run_id, now, {}});
+    if (st.open_runs.size() > max_open_runs) st.open_runs.erase(st.open_runs.begin());
+    return out;
+  }
+  out.failure = p.signal == push_signal::failure;
+  if (const auto run = matching_run(st.open_runs, p.run_id); run != st.open_runs.end()) {
+    out.duration = std::max(now - run->started_at, std::chrono::milliseconds::zero());
+    st.last_duration = out.duration;
+    st.open_runs.erase(run);
+    if (!out.failure && r.min_runtime.count() > 0 && *out.duration < r.min_runtime) out.failure = true;
+  }
+  st.last_push_at = now;
+  return out;
+}
+
+}  // namespace
+
+push_outcome on_push(const monitor_state& s, const monitor_rules& r, const push_report& p,
+                     utc_time now) {
+  if (s.status != monitor_status::paused) return push_to_active(s, r, p, now);
+  const bool finish = p.signal == push_signal::success || p.signal == push_signal::failure;
+  if (!finish || r.manual_resume) return push_while_paused(s, r, p, now);
+  // A finish resumes the monitor: the push counts as it would have from the status it had
+  // before the pause, and the change is from paused.
+  monitor_state resumed = s;
+  resumed.status = s.paused_from;
+  auto out = push_to_active(resumed, r, p, now);
+  auto& st = out.state;
+  st.paused_from = monitor_status::pending;
+  if (out.change) {
+    out.change->from = monitor_status::paused;
+  } else {
+    out.change = transition{monitor_status::paused, st.status, now,
+                            st.status == monitor_status::down ? st.reason : std::string()};
+    st.status_since = now;
+  }
+  return out;
+}
+
 monitor_state replay_push(const monitor_state& s, const monitor_rules& r, const push_report& p,
                           utc_time received_at) {
   auto out = on_push(s, r, p, received_at).state;
+  // A push that changed the status was saved with its change: a replayed one did not.
   out.status = s.status;
   out.status_since = s.status_since;
   out.reason = s.reason;
+  out.paused_from = s.paused_from;
+  out.alert_held = s.alert_held;
   return out;
 }
 

@@ -19,9 +19,11 @@
 
 namespace uptime::core {
 
-enum class monitor_status { pending, up, down };
+// paused: someone paused the monitor (core/pause.hpp); it never goes DOWN and alerts nothing
+// until resumed.
+enum class monitor_status { pending, up, down, paused };
 
-// "pending", "up", "down": the values stored in the database and shown to users.
+// "pending", "up", "down", "paused": the values stored in the database and shown to users.
 std::string_view to_string(monitor_status s);
 std::optional<monitor_status> parse_status(std::string_view text);
 
@@ -35,11 +37,13 @@ struct monitor_rules {
   seconds max_runtime{0};       // a started run must finish within this; 0 = grace_period (0: no limit)
   seconds min_runtime{0};       // a finished run shorter than this is a failure; 0 = no minimum
   int failures_before_down = 1; // failures in a row before DOWN
+  bool manual_resume = false;   // a push does not resume a paused monitor (only the API does)
   friend bool operator==(const monitor_rules& a, const monitor_rules& b) {
     const bool same_schedule = a.schedule && b.schedule ? *a.schedule == *b.schedule : a.schedule == b.schedule;
     return same_schedule && a.expected_interval == b.expected_interval &&
            a.grace_period == b.grace_period && a.zone == b.zone && a.max_runtime == b.max_runtime &&
-           a.min_runtime == b.min_runtime && a.failures_before_down == b.failures_before_down;
+           a.min_runtime == b.min_runtime && a.failures_before_down == b.failures_before_down &&
+           a.manual_resume == b.manual_resume;
   }
 };
 
@@ -63,6 +67,13 @@ struct monitor_state {
   std::string reason;                        // why it is DOWN; empty otherwise
   std::vector<open_run> open_runs;           // oldest first
   int consecutive_failures = 0;
+  // The last finished run's duration (a finish that matched a start).
+  std::optional<std::chrono::milliseconds> last_duration;
+  // While paused: the status to return to on resume.
+  monitor_status paused_from = monitor_status::pending;
+  // A DOWN that was not alerted because a maintenance window held it: alerted when the window
+  // ends if still DOWN, forgotten if the monitor recovers first.
+  bool alert_held = false;
   friend bool operator==(const monitor_state&, const monitor_state&) = default;
 };
 

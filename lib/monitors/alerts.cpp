@@ -9,8 +9,17 @@
 
 namespace uptime::monitors {
 
-std::vector<store::outbox_row> alerts::rows_for(const monitor_entry& m, const core::transition& t) {
+std::vector<store::outbox_row> alerts::rows_for(monitor_entry& m, const core::transition& t) {
+  if (t.to != core::monitor_status::down && m.state.alert_held) {
+    m.state.alert_held = false;  // recovered (or paused) before anyone was told it was DOWN
+    return {};
+  }
   if (!core::is_alerting(t)) return {};
+  if (t.to == core::monitor_status::down && in_maintenance_ && in_maintenance_(m)) {
+    spdlog::info("Monitor {} \"{}\" is in a maintenance window: its DOWN alert is held", m.id, m.name);
+    m.state.alert_held = true;
+    return {};
+  }
   const auto event = t.to == core::monitor_status::down ? notify::alert_event::down
                                                         : notify::alert_event::up;
   return rows_for(m, event, t.from, t.at, t.reason);
@@ -22,6 +31,10 @@ std::vector<store::outbox_row> alerts::rows_for(const monitor_entry& m, notify::
   const bool wanted = event == notify::alert_event::up ? m.alert_on_up : m.alert_on_down;
   std::vector<store::outbox_row> rows;
   if (!wanted) return rows;
+  // No reminders of a DOWN nobody was told about yet, nor during maintenance.
+  if (event == notify::alert_event::reminder &&
+      (m.state.alert_held || (in_maintenance_ && in_maintenance_(m))))
+    return rows;
   const auto now = wall_.now();
   for (const auto& channel : m.channels) {
     notify::alert a;

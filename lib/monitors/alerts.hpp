@@ -4,6 +4,7 @@
 // delivery goes back to the store. Io thread only.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -25,9 +26,16 @@ class alerts {
   // Shown in alerts instead of the push URL, which holds the secret.
   void set_push_host(std::string host) { push_host_ = std::move(host); }
 
+  // Whether a maintenance window covers the monitor now (maintenance.hpp); none until set.
+  void set_maintenance_check(std::function<bool(const monitor_entry&)> in_maintenance) {
+    in_maintenance_ = std::move(in_maintenance);
+  }
+
   // One outbox row per channel of the monitor that wants this change (none for a change that
-  // alerts nobody, such as pending -> up).
-  std::vector<store::outbox_row> rows_for(const monitor_entry& m, const core::transition& t);
+  // alerts nobody, such as pending -> up). In a maintenance window a DOWN alerts nobody yet:
+  // the monitor's state remembers it (alert_held) until the window ends; a recovery from a
+  // held DOWN alerts nobody either. Call it before the state is saved.
+  std::vector<store::outbox_row> rows_for(monitor_entry& m, const core::transition& t);
   std::vector<store::outbox_row> rows_for(const monitor_entry& m, notify::alert_event event,
                                           core::monitor_status previous, core::utc_time at,
                                           const std::string& reason);
@@ -48,6 +56,7 @@ class alerts {
   wall_clock& wall_;
   notify::dispatcher* dispatcher_ = nullptr;
   std::string push_host_;
+  std::function<bool(const monitor_entry&)> in_maintenance_;
 };
 
 }  // namespace uptime::monitors

@@ -14,7 +14,9 @@ namespace uptime::monitors {
 engine::engine(net::io_context& io, store::store& db, const clock& source)
     : wall_(source), registry_(io, db), alerts_(db, wall_), deadlines_(io, registry_, wall_, alerts_, db),
       push_(registry_, deadlines_, alerts_, wall_, db), write_behind_(io, registry_, push_, db),
-      periodic_(io, registry_, deadlines_, wall_, db) {
+      periodic_(io, registry_, deadlines_, wall_, db), maintenance_(io, registry_, alerts_, wall_, db),
+      actions_(registry_, deadlines_, wall_, db) {
+  alerts_.set_maintenance_check([this](const monitor_entry& m) { return maintenance_.in_maintenance(m); });
   wall_.on_step([this](std::chrono::milliseconds step, core::utc_time now) {
     deadlines_.on_clock_step(step, now);
   });
@@ -26,6 +28,8 @@ void engine::set_config(const config::config& cfg) {
   settings_by_name_.clear();
   settings_by_name_.reserve(cfg.monitors.size());
   for (const auto& m : cfg.monitors) settings_by_name_.emplace(m.name, &m);
+  windows_.clear();
+  for (const auto& w : cfg.maintenance) windows_.push_back(config::to_window(w));
 }
 
 void engine::forget_settings() {
@@ -52,6 +56,10 @@ void engine::start(store::start_state& started) {
     deadlines_.arm(m);
   }
   spdlog::info("{} push monitors active", registry_.size());
+  registry_.history().load(started.recent_changes);
+  std::vector<store::monitor_change>().swap(started.recent_changes);
+  badge_secret_ = started.badge_secret;
+  maintenance_.set_windows(std::move(windows_));
   periodic_.start();
   write_behind_.start();
 }
@@ -96,12 +104,13 @@ void engine::reload(const std::deque<store::monitor_record>& records) {
   }
   spdlog::info("Configuration reloaded: {} push monitors ({} added, {} re-timed, {} removed)",
                registry_.size(), added, changed, removed);
+  maintenance_.set_windows(std::move(windows_));
 }
 
 void engine::on_secrets_changed(const std::vector<std::pair<monitor_id, std::string>>& secrets) {
   for (const auto& [id, key] : secrets) {
     auto* m = registry_.find(id);
-    if (!m || util::secrets_equal(m->secret_key.view(), key)) continue;
+    if (!m || util::secrets_equal(m->secret_key.view(), key) || actions_.rotated_recently(id, key)) continue;
     m->secret_key.assign(key);
     spdlog::info("Monitor {} \"{}\": push key changed in the database; the old key no longer works",
                  id, m->name);
@@ -110,6 +119,7 @@ void engine::on_secrets_changed(const std::vector<std::pair<monitor_id, std::str
 
 void engine::stop() {
   deadlines_.stop();
+  maintenance_.stop();
   periodic_.stop();
 }
 

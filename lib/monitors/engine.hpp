@@ -12,9 +12,11 @@
 #include <vector>
 
 #include "config/config.hpp"
+#include "monitors/actions.hpp"
 #include "monitors/alerts.hpp"
 #include "monitors/clock.hpp"
 #include "monitors/deadlines.hpp"
+#include "monitors/maintenance.hpp"
 #include "monitors/periodic.hpp"
 #include "monitors/push.hpp"
 #include "monitors/registry.hpp"
@@ -45,7 +47,12 @@ class engine {
   // Stopping: no more deadlines, checks or liveness marks; the write-behind writes the rest.
   void stop();
 
+  // The badge keys' secret, as the store gave it at start.
+  const std::string& badge_secret() const { return badge_secret_; }
+
   registry& monitors() { return registry_; }
+  maintenance& maintenance_windows() { return maintenance_; }
+  operator_actions& actions() { return actions_; }
   deadlines& deadline_timers() { return deadlines_; }
   push_path& push() { return push_; }
   alerts& alerting() { return alerts_; }
@@ -67,6 +74,10 @@ class engine {
   push_path push_;
   write_behind write_behind_;
   periodic periodic_;
+  maintenance maintenance_;
+  operator_actions actions_;
+  std::vector<core::maintenance_window> windows_;  // from the config, until start or reload
+  std::string badge_secret_;
   std::chrono::seconds default_interval_{60};
   std::string public_base_url_;
   std::unordered_map<std::string_view, const config::monitor_settings*> settings_by_name_;

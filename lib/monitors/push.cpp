@@ -58,8 +58,10 @@ push_path::prepared push_path::prepare(push_request call) {
   // push fields are written behind.
   if (outcome.change) {
     alerts::log(m, *outcome.change);
-    b.changes.push_back({m.id, *outcome.change, monitors_.snapshot(m), false,
-                         alerts_.rows_for(m, *outcome.change)});
+    monitors_.note_change(m.id, *outcome.change);
+    // The alerts first: a maintenance window holding one marks the state the snapshot saves.
+    auto rows = alerts_.rows_for(m, *outcome.change);
+    b.changes.push_back({m.id, *outcome.change, monitors_.snapshot(m), false, std::move(rows)});
   } else {
     monitors_.mark_dirty(m);
   }

@@ -1,6 +1,8 @@
 // The monitor registry (see registry.hpp).
 #include "monitors/registry.hpp"
 
+#include <algorithm>
+
 namespace uptime::monitors {
 
 monitor_entry& registry::add(const store::monitor_record& r) {
@@ -19,6 +21,7 @@ monitor_entry& registry::add(const store::monitor_record& r) {
   entry->rules = r.rules;
   auto& m = *entry;
   monitors_[r.id] = std::move(entry);
+  ordered_stale_ = true;
   if (r.replayed) mark_dirty(m);  // pushes the last run acknowledged but had not written behind
   return m;
 }
@@ -26,7 +29,20 @@ monitor_entry& registry::add(const store::monitor_record& r) {
 void registry::remove(map::iterator it) {
   it->second->deadline_timer.cancel();
   if (it->second->dirty) save_state(it->first);  // its last pushes, before it goes
+  history_.forget(it->first);
   monitors_.erase(it);
+  ordered_stale_ = true;
+}
+
+const std::vector<monitor_id>& registry::ids_in_order() {
+  if (ordered_stale_) {
+    ordered_.clear();
+    ordered_.reserve(monitors_.size());
+    for (const auto& [id, m] : monitors_) ordered_.push_back(id);
+    std::sort(ordered_.begin(), ordered_.end());
+    ordered_stale_ = false;
+  }
+  return ordered_;
 }
 
 store::state_snapshot registry::snapshot(monitor_entry& m) {
@@ -39,15 +55,24 @@ store::state_snapshot registry::status_of(const monitor_entry& m) {
 }
 
 void registry::save_change(monitor_id id, std::optional<core::transition> t,
-                           std::vector<store::outbox_row> alerts, bool status_only) {
-  if (!t && alerts.empty()) return;
+                           std::vector<store::outbox_row> alerts, bool status_only,
+                           store::store::done_fn done) {
+  if (!t && alerts.empty()) {
+    if (done) done(true);
+    return;
+  }
   store::change_row change{id, std::move(t), std::nullopt, status_only, std::move(alerts)};
   // A monitor removed by a reload meanwhile keeps the state it had saved.
-  if (change.transition)
+  if (change.transition) {
+    note_change(id, *change.transition);
     if (auto* m = find(id)) change.after = status_only ? status_of(*m) : snapshot(*m);
+  }
   store::batch b;
   b.changes.push_back(std::move(change));
-  db_.commit(std::move(b), store::store::lane::must_commit);
+  if (done)
+    db_.commit(std::move(b), store::store::lane::interactive, std::move(done));
+  else
+    db_.commit(std::move(b), store::store::lane::must_commit);
 }
 
 void registry::save_state(monitor_id id) {

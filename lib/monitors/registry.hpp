@@ -16,6 +16,7 @@
 
 #include "core/kinds.hpp"
 #include "core/monitor.hpp"
+#include "monitors/status_history.hpp"
 #include "net.hpp"
 #include "store/store.hpp"
 #include "util/secret.hpp"
@@ -79,6 +80,14 @@ class registry {
   std::size_t size() const { return monitors_.size(); }
   map::iterator begin() { return monitors_.begin(); }
   map::iterator end() { return monitors_.end(); }
+  // Every monitor's id, ascending (the API lists and pages in this order). Rebuilt after a
+  // start or reload changed the set, not per call.
+  const std::vector<monitor_id>& ids_in_order();
+
+  // Recent status changes (uptime ratios). Every change goes through note_change.
+  const status_history& history() const { return history_; }
+  status_history& history() { return history_; }
+  void note_change(monitor_id id, const core::transition& t) { history_.record(id, t); }
 
   // ---- the monitor's state, to the store
 
@@ -91,8 +100,10 @@ class registry {
   // A transition, its alerts (in the same transaction) and the monitor's state after it; with
   // no transition, only the alerts (reminders). Must-commit: the store writes them however
   // long the database refuses.
+  // With `done`, it is also an answer someone waits for (the API's pause): committed in the
+  // interactive lane, and `done` says whether it is written (if not, it still will be).
   void save_change(monitor_id id, std::optional<core::transition> t, std::vector<store::outbox_row> alerts,
-                   bool status_only = false);
+                   bool status_only = false, store::store::done_fn done = {});
   // The monitor's state alone (re-timed rules, a shift for an outage).
   void save_state(monitor_id id);
 
@@ -114,6 +125,9 @@ class registry {
   // random, std::unordered_map's bucket -> node -> entry chain cost three cache misses a push.
   map monitors_;
   std::vector<monitor_id> dirty_;
+  std::vector<monitor_id> ordered_;
+  bool ordered_stale_ = true;
+  status_history history_;
 };
 
 }  // namespace uptime::monitors

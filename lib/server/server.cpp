@@ -17,7 +17,11 @@
 #include <optional>
 #include <utility>
 
+#include "api/api_keys.hpp"
 #include "api/health.hpp"
+#include "api/live_monitors.hpp"
+#include "api/management.hpp"
+#include "api/openapi.hpp"
 #include "api/push.hpp"
 #include "http/listener.hpp"
 #include "monitors/engine.hpp"
@@ -46,8 +50,15 @@ store::monitor_declaration declare(const config::monitor_settings& m) {
   d.rules.max_runtime = m.max_runtime;
   d.rules.min_runtime = m.min_runtime;
   d.rules.failures_before_down = m.failures_before_down;
+  d.rules.manual_resume = m.manual_resume;
   if (m.schedule) d.schedule_key = store::schedule_key(m.schedule->text, m.timezone);
   return d;
+}
+
+std::vector<api::api_key> keys_of(const config::config& cfg) {
+  std::vector<api::api_key> out;
+  for (const auto& k : cfg.api_keys) out.push_back({k.name, k.sha256, k.scope == config::api_key_scope::write});
+  return out;
 }
 
 std::vector<store::monitor_declaration> declare_all(const config::config& cfg) {
@@ -107,6 +118,7 @@ class service final : public api::push_receiver, public api::health_probe {
         monitors_->alerting().delivery_outcomes());
     dispatcher_->set_channels(channels_of(cfg_));
     monitors_->alerting().set_dispatcher(*dispatcher_);
+    add_management_routes();
 
     signals_.async_wait([this](auto ec, int sig) { on_signal(ec, sig); });
     start();
@@ -152,11 +164,26 @@ class service final : public api::push_receiver, public api::health_probe {
     return p;
   }
 
+  // The management API (/api/v1), on the monitors as they run. Before the listener starts.
+  void add_management_routes() {
+    keys_.set(keys_of(cfg_));
+    live_ = std::make_unique<api::live_monitors>(*monitors_);
+    live_->set_base_url(cfg_.public_base_url());
+    management_ = std::make_unique<api::management_context>(
+        api::management_context{io_.get_executor(), *live_, *store_, &read_auth_, &write_auth_, started_at_});
+    api::add_monitor_read_routes(routes_, *management_);
+    api::add_monitor_history_routes(routes_, *management_);
+    api::add_monitor_action_routes(routes_, *management_);
+    api::add_openapi_routes(routes_);
+  }
+
   // ---- start and reload ----------------------------------------------------------------
 
   // Give every declared monitor its id and secret, load the monitors, then serve.
   void start() {
-    store_->start(declare_all(cfg_), monitors_->wall().now(), [this](std::optional<store::start_state> started) {
+    const auto now = monitors_->wall().now();
+    store_->start(declare_all(cfg_), now, now - monitors::status_history::kept,
+                  [this](std::optional<store::start_state> started) {
       if (!started) {
         spdlog::critical("Cannot read or write the monitors in the database; stopping");
         exit_code_ = 1;
@@ -231,6 +258,8 @@ class service final : public api::push_receiver, public api::health_probe {
     cfg_.database.path = keep_database_path;
     dispatcher_->set_channels(channels_of(cfg_));
     dispatcher_->set_policy(retry_policy());
+    keys_.set(keys_of(cfg_));
+    live_->set_base_url(cfg_.public_base_url());
     store_->set_retention(retention());
     monitors_->set_config(cfg_);
     monitors_->reload(records);
@@ -297,6 +326,15 @@ class service final : public api::push_receiver, public api::health_probe {
   std::unique_ptr<monitors::engine> monitors_;
   std::unique_ptr<notify::curl_transport> transport_;
   std::unique_ptr<notify::dispatcher> dispatcher_;
+  // The management API's keys and who may use them (replaced at a reload), and its view of
+  // the monitors. Before the route table, whose handlers refer to them.
+  core::utc_time started_at_ = wall_.now();
+  api::key_table keys_;
+  api::failed_attempts failed_attempts_;
+  api::api_key_auth read_auth_{keys_, failed_attempts_, /*need_write=*/false};
+  api::api_key_auth write_auth_{keys_, failed_attempts_, /*need_write=*/true};
+  std::unique_ptr<api::live_monitors> live_;
+  std::unique_ptr<api::management_context> management_;
   http_api::route_table routes_;  // before the listener, which routes through it
   std::shared_ptr<http_api::listener> listener_;
   net::signal_set signals_;

@@ -121,6 +121,14 @@ struct outbox_row {
   core::utc_time next_attempt_at;
   std::string last_error;
   std::string status = "pending";  // pending | delivered | failed (given up); reads only
+  std::optional<core::utc_time> delivered_at;  // reads only
+  std::optional<core::utc_time> given_up_at;   // reads only
+};
+
+// A monitor's new push key (rotated through the API).
+struct secret_row {
+  monitor_id id = 0;
+  std::string secret_key;
 };
 
 // A state change of one monitor (or a reminder: alerts and no transition), with the alerts
@@ -163,6 +171,7 @@ struct batch {
   std::vector<state_snapshot> push_fields;  // the write-behind: push fields only
   std::vector<check_row> checks;
   std::vector<delivery_row> deliveries;
+  std::vector<secret_row> secrets;
   std::optional<core::utc_time> alive;    // "the server was running at …"
   std::shared_ptr<write_behind_mark> round_start;       // filled when committed
   std::shared_ptr<const write_behind_mark> round_end;   // pushes up to here are in snapshots
@@ -171,7 +180,8 @@ struct batch {
   // About how many rows it writes (the writer time-boxes background work by this).
   std::size_t weight() const {
     return std::max<std::size_t>(1, (push ? 1 : 0) + changes.size() +
-                                        push_fields.size() + checks.size() + deliveries.size());
+                                        push_fields.size() + checks.size() + deliveries.size() +
+                                        secrets.size());
   }
 };
 
@@ -185,12 +195,23 @@ struct change_record {
   std::string reason;
 };
 
+// A status change of some monitor.
+struct monitor_change {
+  monitor_id id = 0;
+  core::utc_time at;
+  core::monitor_status from = core::monitor_status::pending;
+  core::monitor_status to = core::monitor_status::pending;
+};
+
 // What a start needs: every declared monitor with its id, secret and stored state, when the
-// server was last alive, and the alerts not yet delivered.
+// server was last alive, the alerts not yet delivered, every monitor's status changes since
+// `recent_since` (for uptime ratios), and the secret badge keys are derived from.
 struct start_state {
   std::deque<monitor_record> monitors;  // freed one by one as the registry takes them over
   std::optional<core::utc_time> last_alive;
   std::vector<outbox_row> undelivered;
+  std::vector<monitor_change> recent_changes;  // in time order
+  std::string badge_secret;
 };
 
 struct retention {
@@ -225,14 +246,16 @@ class store {
   // and a secret, saves the declared fields and rules, disables every monitor no longer
   // declared. start() also reads what a start needs; sync() (a reload) returns the monitors.
   virtual void start(std::vector<monitor_declaration> declared, core::utc_time now,
-                     read_fn<start_state> done) = 0;
+                     core::utc_time recent_since, read_fn<start_state> done) = 0;
   virtual void sync(std::vector<monitor_declaration> declared, core::utc_time now,
                     read_fn<std::deque<monitor_record>> done) = 0;
 
   // Every monitor ever declared, enabled or not, in id order.
   virtual void list_monitors(read_fn<std::vector<monitor_record>> done) = 0;
-  // A monitor's newest pushes (at most `limit`), newest first.
-  virtual void push_history(monitor_id id, std::size_t limit, read_fn<std::vector<push_row>> done) = 0;
+  // A monitor's newest pushes (at most `limit`) with a number (seq) below `before` if given,
+  // newest first.
+  virtual void push_history(monitor_id id, std::size_t limit, std::optional<std::int64_t> before,
+                            read_fn<std::vector<push_row>> done) = 0;
   // A monitor's newest status changes (at most `limit`), newest first.
   virtual void state_changes(monitor_id id, std::size_t limit,
                              read_fn<std::vector<change_record>> done) = 0;

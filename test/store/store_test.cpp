@@ -48,7 +48,7 @@ struct open_fixture {
     };
     db = store::open_store(s, io.get_executor(), std::move(e));
     bool started = false;
-    db->start({declared("backup"), declared("report")}, at("2025-01-01T00:00:00Z"),
+    db->start({declared("backup"), declared("report")}, at("2025-01-01T00:00:00Z"), at("2024-12-01T00:00:00Z"),
               [&](std::optional<store::start_state> st) {
                 REQUIRE(st);
                 for (auto& m : st->monitors) monitors.push_back(std::move(m));
@@ -139,7 +139,7 @@ TEST_CASE("a committed batch reads back through the store's reads") {
   CHECK(listed[0].state.status == core::monitor_status::down);
 
   const auto pushes = f.read<std::vector<store::push_row>>(
-      [&](auto done) { f.db->push_history(id, 10, std::move(done)); });
+      [&](auto done) { f.db->push_history(id, 10, std::nullopt, std::move(done)); });
   REQUIRE(pushes.size() == 1);
   CHECK(pushes[0].message == "42 files");
   CHECK(pushes[0].received_at == at("2025-01-01T00:00:05Z"));
@@ -192,7 +192,7 @@ TEST_CASE("a push refused in an outage is not kept, but the state change it caus
   run_until(f.io, [&] { return f.db->unwritten_monitors() == 0 && !f.committed_alerts.empty(); });
   CHECK(f.committed_alerts.size() == 1);
   const auto pushes = f.read<std::vector<store::push_row>>(
-      [&](auto done) { f.db->push_history(id, 10, std::move(done)); });
+      [&](auto done) { f.db->push_history(id, 10, std::nullopt, std::move(done)); });
   CHECK(pushes.empty());
   const auto changes = f.read<std::vector<store::change_record>>(
       [&](auto done) { f.db->state_changes(id, 10, std::move(done)); });

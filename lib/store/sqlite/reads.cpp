@@ -18,13 +18,14 @@ core::utc_time time_or_epoch(const std::string& text) {
 
 }  // namespace
 
-std::vector<push_row> read_push_history(connection& c, monitor_id id, std::size_t limit) {
+std::vector<push_row> read_push_history(connection& c, monitor_id id, std::size_t limit,
+                                        std::optional<std::int64_t> before_seq) {
   std::vector<push_row> out;
   auto s = c.prepare(
       "SELECT seq, received_at, method, source_address, user_agent, status, message, payload, "
-      "exit_code, run_id, duration_ms FROM push_history WHERE monitor_id = ?1 "
+      "exit_code, run_id, duration_ms FROM push_history WHERE monitor_id = ?1 AND seq < ?3 "
       "ORDER BY id DESC LIMIT ?2");
-  s.bind(1, id).bind(2, sql_limit(limit));
+  s.bind(1, id).bind(2, sql_limit(limit)).bind(3, before_seq.value_or(std::numeric_limits<std::int64_t>::max()));
   while (s.step()) {
     push_row r;
     r.id = id;
@@ -65,7 +66,8 @@ std::vector<outbox_row> read_deliveries(connection& c, monitor_id id, std::size_
   std::vector<outbox_row> out;
   auto s = c.prepare(
       "SELECT id, alert_id, channel, event, created_at, alert, attempts, next_attempt_at, "
-      "last_error, status FROM outbox WHERE monitor_id = ?1 ORDER BY id DESC LIMIT ?2");
+      "last_error, status, delivered_at, gave_up_at FROM outbox WHERE monitor_id = ?1 "
+      "ORDER BY id DESC LIMIT ?2");
   s.bind(1, id).bind(2, sql_limit(limit));
   while (s.step()) {
     outbox_row r;
@@ -80,9 +82,33 @@ std::vector<outbox_row> read_deliveries(connection& c, monitor_id id, std::size_
     r.next_attempt_at = time_or_epoch(s.text(7));
     r.last_error = s.text(8);
     r.status = s.text(9);
+    if (!s.is_null(10)) r.delivered_at = core::parse_iso(s.text(10));
+    if (!s.is_null(11)) r.given_up_at = core::parse_iso(s.text(11));
     out.push_back(std::move(r));
   }
   return out;
+}
+
+std::vector<monitor_change> read_changes_since(connection& c, core::utc_time since) {
+  std::vector<monitor_change> out;
+  auto s = c.prepare(
+      "SELECT monitor_id, timestamp, from_status, to_status FROM state_changes "
+      "WHERE timestamp >= ?1 ORDER BY timestamp, id");
+  s.bind(1, core::format_iso(since));
+  while (s.step()) {
+    monitor_change m;
+    m.id = s.int64(0);
+    m.at = time_or_epoch(s.text(1));
+    m.from = core::parse_status(s.text(2)).value_or(core::monitor_status::pending);
+    m.to = core::parse_status(s.text(3)).value_or(core::monitor_status::pending);
+    out.push_back(m);
+  }
+  return out;
+}
+
+std::string read_badge_secret(connection& c) {
+  auto s = c.prepare("SELECT value FROM server_meta WHERE key = 'badge_secret'");
+  return s.step() ? s.text(0) : std::string();
 }
 
 }  // namespace uptime::store

@@ -28,7 +28,7 @@ constexpr const char* monitor_select = R"sql(
 SELECT m.id, m.name, m.type, m.group_name, m.enabled, m.status, m.status_since, m.status_reason,
        p.secret_key, p.last_push_at, p.next_expected_at, p.expected_interval, p.grace_period,
        p.push_count, p.open_runs, p.consecutive_failures, p.schedule, p.last_message,
-       p.state_version
+       p.state_version, m.paused_from, m.alert_held, p.last_duration_ms
 FROM monitors m LEFT JOIN push_monitors p ON p.monitor_id = m.id)sql";
 
 // Open runs as JSON: [{"run_id":"…","started_at_ms":1736937000000,"paused_ms":0}, …]
@@ -84,6 +84,9 @@ monitor_record read_monitor(const statement& s) {
   r.state.consecutive_failures = static_cast<int>(s.int64(15));
   r.last_message = s.text(17);
   r.state_version = s.int64(18);
+  r.state.paused_from = core::parse_status(s.text(19)).value_or(core::monitor_status::pending);
+  r.state.alert_held = s.int64(20) != 0;
+  if (!s.is_null(21)) r.state.last_duration = std::chrono::milliseconds(s.int64(21));
   // Stored as whole seconds: a deadline re-armed from the last push is never early.
   r.state = kind_of(r).from_whole_seconds(std::move(r.state));
   return r;
@@ -255,16 +258,19 @@ std::vector<monitor_record> load_monitors(connection& c) {
 
 void save_status(connection& c, monitor_id id, const core::monitor_state& s) {
   auto& m = c.cached(
-      "UPDATE monitors SET status = ?2, status_since = ?3, status_reason = ?4 WHERE id = ?1");
+      "UPDATE monitors SET status = ?2, status_since = ?3, status_reason = ?4, paused_from = ?5, "
+      "alert_held = ?6 WHERE id = ?1");
   m.bind(1, id).bind(2, core::to_string(s.status)).bind(3, iso(s.status_since)).bind(4, s.reason);
+  if (s.status == core::monitor_status::paused) m.bind(5, core::to_string(s.paused_from));
+  m.bind(6, s.alert_held ? 1 : 0);
   m.run();
 }
 
 void save_push_fields(connection& c, const state_snapshot& s) {
   auto& p = c.cached(
       "UPDATE push_monitors SET last_push_at = ?2, next_expected_at = ?3, push_count = ?4, "
-      "last_message = ?5, open_runs = ?6, consecutive_failures = ?7, state_version = ?8 "
-      "WHERE monitor_id = ?1 AND state_version < ?8");
+      "last_message = ?5, open_runs = ?6, consecutive_failures = ?7, state_version = ?8, "
+      "last_duration_ms = ?9 WHERE monitor_id = ?1 AND state_version < ?8");
   // Bound without a copy: these outlive run().
   const auto last_push_at = iso(s.state.last_push_at);
   const auto next_expected_at = iso(s.state.next_expected_at);
@@ -273,6 +279,7 @@ void save_push_fields(connection& c, const state_snapshot& s) {
       .bind(7, s.state.consecutive_failures).bind(8, s.version);
   if (last_push_at) p.bind_view(2, *last_push_at);
   if (next_expected_at) p.bind_view(3, *next_expected_at);
+  if (s.state.last_duration) p.bind(9, static_cast<std::int64_t>(s.state.last_duration->count()));
   p.run();
 }
 
@@ -371,6 +378,12 @@ std::optional<core::utc_time> last_alive(connection& c) {
   auto s = c.prepare("SELECT value FROM server_meta WHERE key = 'last_alive_at'");
   if (!s.step()) return std::nullopt;
   return core::parse_iso(s.text(0));
+}
+
+void save_secret(connection& c, monitor_id id, std::string_view secret_key) {
+  auto& s = c.cached("UPDATE push_monitors SET secret_key = ?2 WHERE monitor_id = ?1");
+  s.bind(1, id).bind_view(2, secret_key);
+  s.run();
 }
 
 std::vector<std::pair<monitor_id, std::string>> read_secrets(connection& c) {

@@ -80,6 +80,8 @@ void record_alive(connection& c, core::utc_time now);
 std::optional<core::utc_time> last_alive(connection& c);
 
 // Every push monitor's current key (re-read when another process changed the database).
+// A monitor's new push key.
+void save_secret(connection& c, monitor_id id, std::string_view secret_key);
 std::vector<std::pair<monitor_id, std::string>> read_secrets(connection& c);
 
 

@@ -6,6 +6,8 @@
 #include <set>
 #include <string>
 
+#include "util/secret.hpp"
+
 namespace uptime::store {
 
 void configure_connection(connection& c, const connection_options& o) {
@@ -164,6 +166,22 @@ void migrate_to_v5(connection& c) {
          "SELECT 'state_flushed_through', coalesce(max(id), 0) FROM push_history");
 }
 
+// Version 6: pause (the status to return to), alerts held by a maintenance window, the last
+// run's duration, and the secret badge keys are derived from (api/badge_keys.hpp).
+void migrate_to_v6(connection& c) {
+  constexpr column v6_columns[] = {
+      {"monitors", "paused_from", "TEXT"},
+      {"monitors", "alert_held", "INTEGER NOT NULL DEFAULT 0"},
+      {"push_monitors", "last_duration_ms", "INTEGER"},
+  };
+  for (const auto& col : v6_columns)
+    if (!columns_of(c, col.table).count(col.name))
+      c.exec(fmt::format("ALTER TABLE {} ADD COLUMN {} {}", col.table, col.name, col.definition));
+  auto s = c.prepare("INSERT OR IGNORE INTO server_meta(key, value) VALUES('badge_secret', ?1)");
+  s.bind(1, util::generate_secret());
+  s.run();
+}
+
 }  // namespace
 
 void migrate(connection& c) {
@@ -179,6 +197,7 @@ void migrate(connection& c) {
   if (version < 3) migrate_to_v3(c);
   if (version < 4) migrate_to_v4(c);
   if (version < 5) migrate_to_v5(c);
+  if (version < 6) migrate_to_v6(c);
   c.exec(fmt::format("PRAGMA user_version={}", schema_version));
   tx.commit();
 }

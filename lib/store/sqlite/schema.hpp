@@ -8,7 +8,7 @@
 
 namespace uptime::store {
 
-inline constexpr int schema_version = 5;
+inline constexpr int schema_version = 6;
 
 // Pragmas every connection of ours sets: WAL, busy timeout, synchronous level.
 struct connection_options {

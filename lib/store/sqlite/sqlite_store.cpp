@@ -104,14 +104,16 @@ class sqlite_store final : public store {
   }
 
   void start(std::vector<monitor_declaration> declared, core::utc_time now,
-             read_fn<start_state> done) override {
+             core::utc_time recent_since, read_fn<start_state> done) override {
     if (!writer_) return done(std::nullopt);
     auto result = std::make_shared<start_state>();
     writer_->submit(
-        [result, declared = std::move(declared), now](connection& c) {
+        [result, declared = std::move(declared), now, recent_since](connection& c) {
           result->last_alive = last_alive(c);
           result->monitors = sync_monitors(c, declared, now);
           result->undelivered = pending_alerts(c);
+          result->recent_changes = read_changes_since(c, recent_since);
+          result->badge_secret = read_badge_secret(c);
         },
         [this, result, done = std::move(done)](bool ok) mutable {
           if (!ok) return done(std::nullopt);
@@ -140,8 +142,10 @@ class sqlite_store final : public store {
   void list_monitors(read_fn<std::vector<monitor_record>> done) override {
     read(std::move(done), [](connection& c) { return load_monitors(c); });
   }
-  void push_history(monitor_id id, std::size_t limit, read_fn<std::vector<push_row>> done) override {
-    read(std::move(done), [id, limit](connection& c) { return read_push_history(c, id, limit); });
+  void push_history(monitor_id id, std::size_t limit, std::optional<std::int64_t> before,
+                    read_fn<std::vector<push_row>> done) override {
+    read(std::move(done),
+         [id, limit, before](connection& c) { return read_push_history(c, id, limit, before); });
   }
   void state_changes(monitor_id id, std::size_t limit,
                      read_fn<std::vector<change_record>> done) override {
@@ -243,6 +247,7 @@ class sqlite_store final : public store {
     for (const auto& change : b.changes) write_change(c, change, p.alert_ids);
     for (const auto& s : b.push_fields) save_push_fields(c, s);
     for (const auto& k : b.checks) write_check(c, k.id, k.at, k.status, k.error);
+    for (const auto& k : b.secrets) save_secret(c, k.id, k.secret_key);
     for (const auto& d : b.deliveries) {
       switch (d.what) {
         case delivery_row::outcome::delivered: mark_delivered(c, d.outbox_id, d.attempts, d.at); break;
