@@ -36,6 +36,13 @@ struct request {
   std::string if_none_match;
   std::string accept_encoding;
   std::string cookie;  // may carry a session: never logged
+  // X-Api-Key: a credential, never logged. Not a list: sent twice it is "" (no key), since two
+  // keys joined would be neither.
+  std::string x_api_key;
+  // CORS (http/cors.hpp): the page's origin, and what a preflight asks to send.
+  std::string origin;
+  std::string access_control_request_method;
+  std::string access_control_request_headers;
   std::string body;
   // ---- the connection (listener): the client's address as text, "" if unknown. Set once for
   // the connection's life: a handler copies it, never moves it out.

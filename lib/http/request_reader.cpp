@@ -30,6 +30,12 @@ bool iequals(std::string_view a, std::string_view b) {
          });
 }
 
+// A field name Beast does not know, against a lowercase one: '-' is the only non-letter the
+// names we look for have, and no token character but '-' itself equals it once ORed with 0x20.
+bool is_field(beast::string_view name, std::string_view lowercase) {
+  return iequals(std::string_view(name.data(), name.size()), lowercase);
+}
+
 }  // namespace
 
 request_parser::request_parser(request& into, std::size_t max_extra_bytes)
@@ -41,6 +47,10 @@ request_parser::request_parser(request& into, std::size_t max_extra_bytes)
   req_.if_none_match.clear();
   req_.accept_encoding.clear();
   req_.cookie.clear();
+  req_.x_api_key.clear();
+  req_.origin.clear();
+  req_.access_control_request_method.clear();
+  req_.access_control_request_headers.clear();
   req_.keep_alive = false;
   req_.body.clear();
 }
@@ -109,8 +119,25 @@ void request_parser::on_field_impl(http::field name, beast::string_view name_str
     case http::field::cookie:
       add_to_list(req_.cookie, value, "; ");  // RFC 6265 §5.4: one Cookie field, pairs joined by "; "
       break;
+    case http::field::origin:
+      add_to_list(req_.origin, value, ", ");  // two origins are no origin anybody lists
+      break;
+    case http::field::access_control_request_method:
+      add_to_list(req_.access_control_request_method, value, ", ");
+      break;
+    case http::field::access_control_request_headers:
+      add_to_list(req_.access_control_request_headers, value, ", ");
+      break;
     case http::field::host:
       ++host_fields_;
+      break;
+    case http::field::unknown:
+      if (name_string.size() == 9 && is_field(name_string, "x-api-key")) {
+        if (++x_api_key_fields_ == 1)
+          req_.x_api_key.assign(value.data(), value.size());
+        else
+          req_.x_api_key.clear();  // sent twice: which one is meant cannot be told
+      }
       break;
     case http::field::content_length:
       content_length_ = true;

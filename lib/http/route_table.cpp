@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "http/cors.hpp"
+
 namespace uptime::http_api {
 
 namespace {
@@ -143,11 +145,56 @@ bool route_table::prefix_matches(const route& r, const request& req) {
   return true;
 }
 
+std::string route_table::methods_of_path(const request& req, bool cors_only) const {
+  std::uint64_t listed = 0;
+  std::string allow;
+  for (const auto& r : routes_) {
+    if ((cors_only && !r.options.cors) || !path_matches(r, req, nullptr)) continue;
+    std::string_view rest = r.allow;
+    while (!rest.empty()) {
+      const auto comma = rest.find(", ");
+      const auto name = rest.substr(0, comma);
+      rest.remove_prefix(comma == std::string_view::npos ? rest.size() : comma + 2);
+      const auto bit = method_bit(http::string_to_verb(name));
+      if (listed & bit) continue;
+      listed |= bit;
+      if (!allow.empty()) allow += ", ";
+      allow += name;
+    }
+  }
+  return allow;
+}
+
+bool route_table::cors_path(const request& req) const {
+  return std::any_of(routes_.begin(), routes_.end(),
+                     [&](const route& r) { return r.options.cors && path_matches(r, req, nullptr); });
+}
+
+void route_table::set_cors_origins(std::vector<std::string> origins) {
+  cors_origins_ = normalize_cors_origins(std::move(origins));
+}
+
 void route_table::dispatch(request& req, respond_fn respond) {
   if (!parse_target(req)) {
     respond(error_response(http::status::bad_request, "Malformed request target"));
     return;
   }
+  // A page from a listed origin: answers of `cors` routes carry the CORS fields. Checked only
+  // when the request has an Origin, so other requests pay one empty() test.
+  const bool listed_origin =
+      !req.origin.empty() && !cors_origins_.empty() && cors_origin_listed(cors_origins_, req.origin);
+  if (listed_origin && req.method == http::verb::options && !req.access_control_request_method.empty()) {
+    auto methods = methods_of_path(req, true);
+    if (!methods.empty()) {
+      respond(cors_preflight_response(req.origin, std::move(methods)));
+      return;
+    }
+  }
+  const auto answer = [&](response res, bool cors_route) {
+    if (listed_origin && cors_route) add_cors_headers(res, req.origin);
+    respond(std::move(res));
+  };
+
   const route* wrong_method = nullptr;  // the first route whose path matched
   bool several_wrong = false;
   route_match match;
@@ -157,6 +204,14 @@ void route_table::dispatch(request& req, respond_fn respond) {
       several_wrong = wrong_method != nullptr;
       if (!wrong_method) wrong_method = &r;
       continue;
+    }
+    if (listed_origin && r.options.cors) {
+      // The handler may answer later, and may move strings out of `req`: the origin goes with
+      // the wrapper.
+      respond = [inner = std::move(respond), origin = std::string(req.origin)](response res) mutable {
+        add_cors_headers(res, origin);
+        inner(std::move(res));
+      };
     }
     if (!r.options.auth) {
       r.h(req, match, std::move(respond));
@@ -172,33 +227,14 @@ void route_table::dispatch(request& req, respond_fn respond) {
     return;
   }
   if (wrong_method) {
-    if (!several_wrong) {
-      respond(method_not_allowed(wrong_method->allow));
-      return;
-    }
+    const bool cors_route = listed_origin && cors_path(req);
     // Several routes on this path (say GET on one, PUT on another): their methods together.
-    std::uint64_t listed = 0;
-    std::string allow;
-    for (const auto& r : routes_) {
-      if (!path_matches(r, req, nullptr)) continue;
-      std::string_view rest = r.allow;
-      while (!rest.empty()) {
-        const auto comma = rest.find(", ");
-        const auto name = rest.substr(0, comma);
-        rest.remove_prefix(comma == std::string_view::npos ? rest.size() : comma + 2);
-        const auto bit = method_bit(http::string_to_verb(name));
-        if (listed & bit) continue;
-        listed |= bit;
-        if (!allow.empty()) allow += ", ";
-        allow += name;
-      }
-    }
-    respond(method_not_allowed(std::move(allow)));
+    answer(method_not_allowed(several_wrong ? methods_of_path(req, false) : wrong_method->allow), cors_route);
     return;
   }
   for (const auto& r : routes_)
     if (!r.options.not_found_message.empty() && prefix_matches(r, req)) {
-      respond(error_response(http::status::not_found, r.options.not_found_message));
+      answer(error_response(http::status::not_found, r.options.not_found_message), r.options.cors);
       return;
     }
   respond(error_response(http::status::not_found, "Not found"));

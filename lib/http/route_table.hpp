@@ -10,10 +10,19 @@
 // - a route that requires an authenticator: the authenticator's refusal (auth.hpp).
 // A GET route also serves HEAD (the listener sends the headers only).
 //
+// CORS (cors.hpp) is off until set_cors_origins() lists origins. Then a request whose Origin is
+// listed, to a path a `cors` route matches, gets Access-Control-Allow-Origin and Vary: Origin
+// on whatever it is answered (the handler's answer, the authenticator's refusal, the 405, the
+// route's own 404); and a preflight (OPTIONS with Origin and Access-Control-Request-Method) to
+// such a path is answered 204 by the table, without asking the authenticator, allowing the
+// methods of the `cors` routes on that path. An unlisted origin gets no CORS field, and its
+// preflight what any OPTIONS gets (405 with Allow).
+//
 // Routes are added before the listener starts; then the table is read on the io thread only.
-// A lookup allocates nothing and walks the routes in order (a few dozen are fine: each check
-// is a segment count and some short compares); the first route whose path and method match
-// wins.
+// A lookup walks the routes in order (a few dozen are fine: each check is a segment count and
+// some short compares); the first route whose path and method match wins. It allocates
+// nothing for a request without a listed Origin (the push path); with one, the answer's CORS
+// fields are added by a wrapper around `respond`.
 #pragma once
 
 #include <array>
@@ -65,6 +74,8 @@ struct route_options {
   // The 404 message for paths that start with this route's literal segments (those before its
   // first `{name}`) and match no route; empty: "Not found".
   std::string not_found_message;
+  // Whether browser pages from the configured origins may call it (see above).
+  bool cors = false;
 };
 
 class route_table {
@@ -77,6 +88,10 @@ class route_table {
   // Parses the target into `req.path` / `req.query` and calls the matching route's handler,
   // or answers itself (see above). `respond` is called exactly once.
   void dispatch(request& req, respond_fn respond);
+
+  // The origins whose pages may call `cors` routes ("scheme://host[:port]", compared letter
+  // case aside); empty turns CORS off. Replaced whole at a reload, on the io thread.
+  void set_cors_origins(std::vector<std::string> origins);
 
  private:
   struct segment {
@@ -95,8 +110,14 @@ class route_table {
 
   static bool path_matches(const route& r, const request& req, path_params* params);
   static bool prefix_matches(const route& r, const request& req);
+  // The methods of the routes matching the path (only `cors` ones if `cors_only`), each once,
+  // in route order: an Allow value.
+  std::string methods_of_path(const request& req, bool cors_only) const;
+  // Whether a `cors` route matches the path.
+  bool cors_path(const request& req) const;
 
   std::vector<route> routes_;
+  std::vector<std::string> cors_origins_;  // lowercase
 };
 
 }  // namespace uptime::http_api

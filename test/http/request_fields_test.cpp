@@ -1,6 +1,6 @@
 // The request fields a handler sees, through the real listener on an ephemeral port with real
-// sockets: the header fields coming features read (Authorization, If-None-Match,
-// Accept-Encoding, Cookie, User-Agent), the decoded query, path parameters, the client's
+// sockets: the header fields coming features read (Authorization, X-Api-Key, Origin,
+// If-None-Match, Accept-Encoding, Cookie, User-Agent), the decoded query, path parameters, the client's
 // address, the body and keep-alive; and that none of them leaks into the next request on the
 // same connection.
 #include <catch2/catch.hpp>
@@ -33,6 +33,8 @@ route_table echo_routes() {
                                 {"if_none_match", req.if_none_match},
                                 {"accept_encoding", req.accept_encoding},
                                 {"cookie", req.cookie},
+                                {"x_api_key", req.x_api_key},
+                                {"origin", req.origin},
                                 {"source_address", req.source_address},
                                 {"keep_alive", req.keep_alive},
                                 {"body", req.body}}));
@@ -86,6 +88,8 @@ TEST_CASE("a handler behind the real listener sees the header fields, query, add
                     "Accept-Encoding: gzip, br\r\n"
                     "Cookie: a=1\r\n"
                     "Cookie: b=2\r\n"
+                    "X-Api-Key: k-1\r\n"
+                    "Origin: https://page.example\r\n"
                     "X-Not-Kept: whatever\r\n"
                     "Content-Length: 4\r\n"
                     "\r\n"
@@ -108,6 +112,8 @@ TEST_CASE("a handler behind the real listener sees the header fields, query, add
   CHECK(first.at("if_none_match") == "\"v1\", \"v2\"");  // one list, in order
   CHECK(first.at("accept_encoding") == "gzip, br");
   CHECK(first.at("cookie") == "a=1; b=2");
+  CHECK(first.at("x_api_key") == "k-1");
+  CHECK(first.at("origin") == "https://page.example");
   CHECK(first.at("source_address") == "127.0.0.1");
   CHECK(first.at("keep_alive") == true);
   CHECK(first.at("body") == "body");
@@ -115,7 +121,7 @@ TEST_CASE("a handler behind the real listener sees the header fields, query, add
   CHECK(second.at("method") == "GET");
   CHECK(second.at("id") == "7");
   CHECK(second.at("query").as_array().empty());
-  for (auto field : {"user_agent", "authorization", "if_none_match", "accept_encoding", "cookie", "body"})
+  for (auto field : {"user_agent", "authorization", "if_none_match", "accept_encoding", "cookie", "x_api_key", "origin", "body"})
     CHECK(second.at(field) == "");
   CHECK(second.at("source_address") == "127.0.0.1");
   CHECK(second.at("keep_alive") == false);

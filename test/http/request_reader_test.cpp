@@ -257,3 +257,35 @@ TEST_CASE("the header fields handlers read are kept, a repeated one as one list,
   CHECK_FALSE(req.keep_alive);
   CHECK(req.source_address == "192.0.2.1");
 }
+
+TEST_CASE("X-Api-Key, Origin and the preflight fields are kept in any case and cleared for the next request") {
+  request_reader reader({});
+  request req;
+  reader.start(req);
+  feed(reader,
+       "OPTIONS /api/v1/monitors HTTP/1.1\r\nHost: x\r\nx-API-key: k-123\r\nOrigin: https://a.example\r\n"
+       "Access-Control-Request-Method: GET\r\nAccess-Control-Request-Headers: authorization\r\n"
+       "access-control-request-headers: x-api-key\r\nX-Api-Keys: not-this-one\r\n\r\n"
+       "GET /y HTTP/1.1\r\nHost: x\r\n\r\n");
+  REQUIRE(reader.current() == state::complete);
+  CHECK(req.x_api_key == "k-123");
+  CHECK(req.origin == "https://a.example");
+  CHECK(req.access_control_request_method == "GET");
+  CHECK(req.access_control_request_headers == "authorization, x-api-key");
+
+  REQUIRE(reader.start(req) == state::complete);
+  CHECK(req.target == "/y");
+  CHECK(req.x_api_key.empty());
+  CHECK(req.origin.empty());
+  CHECK(req.access_control_request_method.empty());
+  CHECK(req.access_control_request_headers.empty());
+}
+
+TEST_CASE("an X-Api-Key sent twice is no key, even when both are the same") {
+  for (const char* second : {"X-Api-Key: other\r\n", "X-API-KEY: k-123\r\n"}) {
+    read_one r;
+    REQUIRE(r.read(std::string("GET /x HTTP/1.1\r\nHost: x\r\nX-Api-Key: k-123\r\n") + second +
+                   "\r\n") == state::complete);
+    CHECK(r.req.x_api_key.empty());
+  }
+}

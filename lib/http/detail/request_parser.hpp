@@ -46,6 +46,7 @@ class request_parser final : public http::basic_parser<true> {
   request& req_;
   std::size_t extra_left_;  // what chunk extensions and trailers may still take
   unsigned host_fields_ = 0;
+  unsigned x_api_key_fields_ = 0;
   bool content_length_ = false;
   bool transfer_encoding_ = false;
   bool te_ends_chunked_ = false;    // the last coding read so far is `chunked`
