@@ -99,7 +99,8 @@ std::vector<time_span> occurrences(const maintenance_window& w, utc_time from, u
 
 std::vector<time_span> merge_spans(std::vector<time_span> spans) {
   std::erase_if(spans, [](const time_span& s) { return s.from >= s.to; });
-  std::sort(spans.begin(), spans.end(), [](const time_span& a, const time_span& b) { return a.from < b.from; });
+  std::sort(spans.begin(), spans.end(),
+            [](const time_span& a, const time_span& b) { return a.from < b.from; });
   std::vector<time_span> out;
   out.reserve(spans.size());
   for (const time_span& s : spans) {

@@ -34,7 +34,7 @@ struct maintenance_window {
   std::shared_ptr<const cron_schedule> schedule;
   const date::time_zone* zone = nullptr;
   seconds duration{0};
-  std::optional<utc_time> start, end;  // one-off: [start, end)
+  std::optional<utc_time> start, end;         // one-off: [start, end)
   std::vector<std::string> monitors, groups;  // what it covers; both empty: every monitor
 };
 

@@ -36,7 +36,8 @@ class exclusion_cursor {
 }  // namespace
 
 std::optional<double> uptime_ratio(monitor_status initial, std::span<const status_point> points,
-                                   utc_time from, utc_time to, std::span<const time_span> excluded) {
+                                   utc_time from, utc_time to,
+                                   std::span<const time_span> excluded) {
   if (from >= to) return std::nullopt;
   milliseconds up{0};
   milliseconds down{0};

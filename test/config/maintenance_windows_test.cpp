@@ -67,7 +67,8 @@ TEST_CASE("a recurring and a one-off window load with what they cover") {
 }
 
 TEST_CASE("a schedule without a timezone is read in UTC") {
-  const auto c = loaded(with_monitors("  - {name: nightly, schedule: \"0 3 * * *\", duration: 30m}\n"));
+  const auto c =
+      loaded(with_monitors("  - {name: nightly, schedule: \"0 3 * * *\", duration: 30m}\n"));
   REQUIRE(c.maintenance.size() == 1);
   CHECK(c.maintenance[0].timezone == "UTC");
   CHECK(c.maintenance[0].zone == core::find_zone("UTC"));
@@ -117,16 +118,19 @@ TEST_CASE("a window's monitors and groups must be declared, each listed once") {
 }
 
 TEST_CASE("a window needs a unique name") {
-  CHECK(errors(with_monitors(R"(  - schedule: "@daily"
+  CHECK(
+      errors(with_monitors(R"(  - schedule: "@daily"
     duration: 1h
   - {name: a, schedule: "@daily", duration: 1h}
   - {name: a, schedule: "@weekly", duration: 1h}
-)")) == "config.yaml:7:5: maintenance[0].name: is required\n"
-        "config.yaml:10:12: maintenance[2].name: name \"a\" is already used by the window on line 9\n");
+)")) ==
+      "config.yaml:7:5: maintenance[0].name: is required\n"
+      "config.yaml:10:12: maintenance[2].name: name \"a\" is already used by the window on line 9\n");
 }
 
 TEST_CASE("a recurring window's schedule, duration and timezone are checked as a monitor's are") {
-  CHECK(errors(with_monitors(R"(  - name: a
+  CHECK(
+      errors(with_monitors(R"(  - name: a
     schedule: "0 25 * * *"
     duration: 1h
   - name: b
@@ -138,16 +142,18 @@ TEST_CASE("a recurring window's schedule, duration and timezone are checked as a
   - name: d
     schedule: "0 0 30 2 *"
     duration: 1h
-)")) == "config.yaml:8:15: maintenance[0].schedule: hour field \"25\" is out of range 0-23\n"
-        "config.yaml:12:15: maintenance[1].duration: must be a positive duration, got 0s\n"
-        "config.yaml:13:15: maintenance[1].timezone: unknown time zone \"Mars/Olympus\"; use an IANA name such as "
-        "Europe/Berlin or America/New_York\n"
-        "config.yaml:14:5: maintenance[2].duration: is required with a schedule, e.g. duration: 2h\n"
-        "config.yaml:17:15: maintenance[3].schedule: \"0 0 30 2 *\" never runs\n");
+)")) ==
+      "config.yaml:8:15: maintenance[0].schedule: hour field \"25\" is out of range 0-23\n"
+      "config.yaml:12:15: maintenance[1].duration: must be a positive duration, got 0s\n"
+      "config.yaml:13:15: maintenance[1].timezone: unknown time zone \"Mars/Olympus\"; use an IANA name such as "
+      "Europe/Berlin or America/New_York\n"
+      "config.yaml:14:5: maintenance[2].duration: is required with a schedule, e.g. duration: 2h\n"
+      "config.yaml:17:15: maintenance[3].schedule: \"0 0 30 2 *\" never runs\n");
 }
 
 TEST_CASE("a window is either recurring or one-off, and its keys must fit the kind") {
-  CHECK(errors(with_monitors(R"(  - name: both
+  CHECK(
+      errors(with_monitors(R"(  - name: both
     schedule: "@daily"
     duration: 1h
     start: 2026-12-24T00:00:00Z
@@ -159,14 +165,16 @@ TEST_CASE("a window is either recurring or one-off, and its keys must fit the ki
     end: 2026-12-24T06:00:00Z
     duration: 1h
     timezone: UTC
-)")) == "config.yaml:10:12: maintenance[0].start: use either schedule (with duration) or start and end, not "
-        "both\n"
-        "config.yaml:12:5: maintenance[1]: needs a schedule and a duration, or a start and an end\n"
-        "config.yaml:17:15: maintenance[2].duration: applies only with a schedule\n"
-        "config.yaml:18:15: maintenance[2].timezone: applies only with a schedule\n");
+)")) ==
+      "config.yaml:10:12: maintenance[0].start: use either schedule (with duration) or start and end, not "
+      "both\n"
+      "config.yaml:12:5: maintenance[1]: needs a schedule and a duration, or a start and an end\n"
+      "config.yaml:17:15: maintenance[2].duration: applies only with a schedule\n"
+      "config.yaml:18:15: maintenance[2].timezone: applies only with a schedule\n");
 }
 
-TEST_CASE("a one-off window's start and end are UTC instants ending in Z, the end after the start") {
+TEST_CASE(
+    "a one-off window's start and end are UTC instants ending in Z, the end after the start") {
   CHECK(errors(with_monitors(R"(  - name: a
     start: 2026-12-24 00:00:00
     end: 2026-12-24T06:00:00+01:00
@@ -193,13 +201,16 @@ TEST_CASE("a one-off window's start and end are UTC instants ending in Z, the en
 }
 
 TEST_CASE("maintenance must be a list of mappings") {
-  CHECK(errors("maintenance: {name: a}\n") ==
-        "config.yaml:1:14: maintenance: must be a list, e.g. [{name: Sunday patching, schedule: \"0 3 * * 0\", "
-        "duration: 2h}], got a mapping\n");
-  CHECK(errors("maintenance: [nightly]\n") ==
-        "config.yaml:1:15: maintenance[0]: must be a mapping (key: value lines), got \"nightly\"\n");
-  CHECK(errors("maintenance: [{name: a, schedule: \"@daily\", duration: 1h, colour: red}]\n") ==
-        "config.yaml:1:59: maintenance[0].colour: unknown key; expected one of name, schedule, duration, "
-        "timezone, start, end, monitors, groups\n");
+  CHECK(
+      errors("maintenance: {name: a}\n") ==
+      "config.yaml:1:14: maintenance: must be a list, e.g. [{name: Sunday patching, schedule: \"0 3 * * 0\", "
+      "duration: 2h}], got a mapping\n");
+  CHECK(
+      errors("maintenance: [nightly]\n") ==
+      "config.yaml:1:15: maintenance[0]: must be a mapping (key: value lines), got \"nightly\"\n");
+  CHECK(
+      errors("maintenance: [{name: a, schedule: \"@daily\", duration: 1h, colour: red}]\n") ==
+      "config.yaml:1:59: maintenance[0].colour: unknown key; expected one of name, schedule, duration, "
+      "timezone, start, end, monitors, groups\n");
   CHECK(loaded("maintenance:\n").maintenance.empty());
 }

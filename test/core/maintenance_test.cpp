@@ -84,7 +84,8 @@ TEST_CASE("a one-off window is open from its start, inclusive, to its end, exclu
   CHECK(text(occurrence_at(w, at("2026-12-24T06:00:00Z"))) == "closed");
 
   CHECK(text(next_change(w, at("2026-01-01T00:00:00Z"))) == "2026-12-24T00:00:00.000Z");
-  CHECK(text(next_change(w, at("2026-12-24T00:00:00Z"))) == "2026-12-24T06:00:00.000Z");  // strictly after
+  CHECK(text(next_change(w, at("2026-12-24T00:00:00Z"))) ==
+        "2026-12-24T06:00:00.000Z");  // strictly after
   CHECK(text(next_change(w, at("2026-12-24T06:00:00Z") - ms)) == "2026-12-24T06:00:00.000Z");
   CHECK(text(next_change(w, at("2026-12-24T06:00:00Z"))) == "never");
 }
@@ -97,7 +98,8 @@ TEST_CASE("a one-off window's occurrences are clipped to the range asked for") {
         "2026-12-24T05:00:00.000Z/2026-12-24T06:00:00.000Z");
   CHECK(text(occurrences(w, at("2026-12-23T00:00:00Z"), at("2026-12-24T00:00:00Z"))).empty());
   CHECK(text(occurrences(w, at("2026-12-24T06:00:00Z"), at("2026-12-25T00:00:00Z"))).empty());
-  CHECK(occurrences(w, at("2026-12-24T03:00:00Z"), at("2026-12-24T03:00:00Z")).empty());  // empty range
+  CHECK(occurrences(w, at("2026-12-24T03:00:00Z"), at("2026-12-24T03:00:00Z"))
+            .empty());  // empty range
 }
 
 TEST_CASE("a window with neither a schedule nor start and end is never open") {
@@ -130,13 +132,14 @@ TEST_CASE("a weekly window opens at each run and lasts its duration") {
         "2026-01-18T02:00:00.000Z/2026-01-18T03:00:00.000Z");
 }
 
-TEST_CASE("on the spring-forward night a 02:30 window opens at the transition and lasts its real duration") {
+TEST_CASE(
+    "on the spring-forward night a 02:30 window opens at the transition and lasts its real duration") {
   // Berlin 2026-03-29: 02:00 CET jumps to 03:00 CEST at 01:00Z; 02:30 never happens, and cron
   // runs the job at the transition instead (core/cron.hpp).
   const auto w = recurring("30 2 * * *", "Europe/Berlin", 1h);
   CHECK(text(occurrences(w, at("2026-03-28T00:00:00Z"), at("2026-03-31T00:00:00Z"))) ==
-        "2026-03-28T01:30:00.000Z/2026-03-28T02:30:00.000Z "  // 02:30 CET
-        "2026-03-29T01:00:00.000Z/2026-03-29T02:00:00.000Z "  // 03:00 CEST, the transition
+        "2026-03-28T01:30:00.000Z/2026-03-28T02:30:00.000Z "   // 02:30 CET
+        "2026-03-29T01:00:00.000Z/2026-03-29T02:00:00.000Z "   // 03:00 CEST, the transition
         "2026-03-30T00:30:00.000Z/2026-03-30T01:30:00.000Z");  // 02:30 CEST
   CHECK(text(occurrence_at(w, at("2026-03-29T01:00:00Z") - ms)) == "closed");
   CHECK(text(occurrence_at(w, at("2026-03-29T01:00:00Z"))) ==
@@ -152,12 +155,13 @@ TEST_CASE("on the fall-back night a 02:30 window opens once, at the first 02:30"
   // (00:30Z and 01:30Z) and the window opens only at the first.
   const auto w = recurring("30 2 * * *", "Europe/Berlin", 1h);
   CHECK(text(occurrences(w, at("2026-10-24T00:00:00Z"), at("2026-10-27T00:00:00Z"))) ==
-        "2026-10-24T00:30:00.000Z/2026-10-24T01:30:00.000Z "  // 02:30 CEST
-        "2026-10-25T00:30:00.000Z/2026-10-25T01:30:00.000Z "  // the first 02:30, CEST
+        "2026-10-24T00:30:00.000Z/2026-10-24T01:30:00.000Z "   // 02:30 CEST
+        "2026-10-25T00:30:00.000Z/2026-10-25T01:30:00.000Z "   // the first 02:30, CEST
         "2026-10-26T01:30:00.000Z/2026-10-26T02:30:00.000Z");  // 02:30 CET
   CHECK(text(occurrence_at(w, at("2026-10-25T01:30:00Z") - ms)) ==
         "2026-10-25T00:30:00.000Z/2026-10-25T01:30:00.000Z");
-  CHECK(text(occurrence_at(w, at("2026-10-25T01:30:00Z"))) == "closed");  // the second 02:30 opens nothing
+  CHECK(text(occurrence_at(w, at("2026-10-25T01:30:00Z"))) ==
+        "closed");  // the second 02:30 opens nothing
   CHECK(text(next_change(w, at("2026-10-25T01:30:00Z"))) == "2026-10-26T01:30:00.000Z");
 }
 
@@ -233,7 +237,8 @@ TEST_CASE("merge_spans sorts, joins overlapping and touching spans, and drops em
       {at("2026-01-01T03:00:00Z"), at("2026-01-01T04:00:00Z")},
       {at("2026-01-01T07:00:00Z"), at("2026-01-01T07:00:00Z")},
   };
-  CHECK(text(merge_spans(spans)) ==
-        "2026-01-01T01:00:00.000Z/2026-01-01T04:00:00.000Z 2026-01-01T05:00:00.000Z/2026-01-01T06:00:00.000Z");
+  CHECK(
+      text(merge_spans(spans)) ==
+      "2026-01-01T01:00:00.000Z/2026-01-01T04:00:00.000Z 2026-01-01T05:00:00.000Z/2026-01-01T06:00:00.000Z");
   CHECK(merge_spans({}).empty());
 }

@@ -70,11 +70,12 @@ TEST_CASE("excluded spans are left out of the stretches they cut") {
   CHECK_FALSE(ratio(up, {{day + 6h, down}}, all));
 }
 
-TEST_CASE("points before the range set the status at its start; points at or after its end are ignored") {
+TEST_CASE(
+    "points before the range set the status at its start; points at or after its end are ignored") {
   // The last point at or before `from` wins over `initial`.
   CHECK(ratio(pending, {{day - 48h, up}, {day - 24h, down}}) == 0.0);
   CHECK(ratio(up, {{day - 1h, down}, {day + 12h, up}}) == Approx(0.5));
-  CHECK(ratio(down, {{day, up}}) == 1.0);  // a point exactly at `from`
+  CHECK(ratio(down, {{day, up}}) == 1.0);                         // a point exactly at `from`
   CHECK(ratio(up, {{day + 24h, down}, {day + 48h, up}}) == 1.0);  // at `to` and later
   CHECK(ratio(up, {{day + 24h - 1ms, down}}) == Approx(1.0 - 1.0 / 86'400'000.0).epsilon(1e-12));
 }

@@ -26,9 +26,8 @@ constexpr std::size_t min_key_characters = 16;
 
 // Characters, not bytes: the text is UTF-8 (the reader checked), so count lead bytes.
 std::size_t utf8_length(std::string_view s) {
-  return static_cast<std::size_t>(std::count_if(s.begin(), s.end(), [](char c) {
-    return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
-  }));
+  return static_cast<std::size_t>(std::count_if(
+      s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
 }
 
 int hex_value(char c) {
@@ -66,11 +65,14 @@ std::optional<std::array<unsigned char, 32>> hash_key(reader& r, const entry& f,
   return out;
 }
 
-std::optional<std::array<unsigned char, 32>> parse_sha256(reader& r, const entry& f, std::string_view text) {
-  constexpr std::string_view hint = "the SHA-256 of the key, e.g. from: printf %s \"$KEY\" | sha256sum";
+std::optional<std::array<unsigned char, 32>> parse_sha256(reader& r, const entry& f,
+                                                          std::string_view text) {
+  constexpr std::string_view hint =
+      "the SHA-256 of the key, e.g. from: printf %s \"$KEY\" | sha256sum";
   // Not quoted in messages: a key pasted here by mistake must not reach a log.
   if (text.size() != 64) {
-    r.error(f, fmt::format("must be 64 hex digits ({}), got {} characters", hint, utf8_length(text)));
+    r.error(f,
+            fmt::format("must be 64 hex digits ({}), got {} characters", hint, utf8_length(text)));
     return std::nullopt;
   }
   std::array<unsigned char, 32> out{};
@@ -90,8 +92,8 @@ std::optional<std::array<unsigned char, 32>> parse_sha256(reader& r, const entry
 }  // namespace
 
 void parse_api_keys(reader& r, const entry& e, std::vector<api_key_settings>& out) {
-  std::map<std::string, int, std::less<>> name_lines;                 // name -> line of its entry
-  std::map<std::array<unsigned char, 32>, std::string> hash_paths;   // hash -> "api_keys[0]"
+  std::map<std::string, int, std::less<>> name_lines;               // name -> line of its entry
+  std::map<std::array<unsigned char, 32>, std::string> hash_paths;  // hash -> "api_keys[0]"
   for (const entry& item : r.list(e, "[{name: grafana, key: ${UPTIME_READ_KEY}, scope: read}]")) {
     api_key_settings k;
     k.line = item.line();
@@ -105,7 +107,8 @@ void parse_api_keys(reader& r, const entry& e, std::vector<api_key_settings>& ou
         if (!v) continue;
         k.name = *v;
         if (auto [first, inserted] = name_lines.emplace(*v, k.line); !inserted) {
-          r.error(f, fmt::format("name \"{}\" is already used by the key on line {}", *v, first->second));
+          r.error(f, fmt::format("name \"{}\" is already used by the key on line {}", *v,
+                                 first->second));
         }
       } else if (f.key == "key") {
         key_entry = f;
@@ -135,13 +138,15 @@ void parse_api_keys(reader& r, const entry& e, std::vector<api_key_settings>& ou
       continue;
     }
     if (!key_entry && !hash_entry) {
-      r.error(item.mark, join(item.path, "key"), "is required (or key_sha256), e.g. key: ${UPTIME_API_KEY}");
+      r.error(item.mark, join(item.path, "key"),
+              "is required (or key_sha256), e.g. key: ${UPTIME_API_KEY}");
       continue;
     }
     if (!hash) continue;
     const entry& written = key_entry ? *key_entry : *hash_entry;
     if (auto [first, inserted] = hash_paths.emplace(*hash, item.path); !inserted) {
-      r.error(written, fmt::format("is the same key as {}; every key must be different", first->second));
+      r.error(written,
+              fmt::format("is the same key as {}; every key must be different", first->second));
       continue;
     }
     k.sha256 = *hash;
@@ -159,9 +164,11 @@ std::optional<std::string> normalize_origin(std::string_view text) {
   std::string out = fmt::format("{}://{}", url->scheme, url->host);
   if (!url->port.empty()) {
     unsigned port = 0;
-    std::from_chars(url->port.data(), url->port.data() + url->port.size(), port);  // checked by the parser
+    std::from_chars(url->port.data(), url->port.data() + url->port.size(),
+                    port);  // checked by the parser
     // A browser leaves the scheme's default port out of Origin.
-    const bool is_default = (url->scheme == "http" && port == 80) || (url->scheme == "https" && port == 443);
+    const bool is_default =
+        (url->scheme == "http" && port == 80) || (url->scheme == "https" && port == 443);
     if (!is_default) out += fmt::format(":{}", port);
   }
   return out;
@@ -172,16 +179,18 @@ void parse_cors_origins(reader& r, const entry& e, std::vector<std::string>& out
     auto v = r.text(item, true);
     if (!v) continue;
     if (*v == "*") {
-      r.error(item,
-              "\"*\" is not allowed (any web page could then use a key a browser holds); list the origins "
-              "that may call the API, e.g. [https://grafana.example.com]");
+      r.error(
+          item,
+          "\"*\" is not allowed (any web page could then use a key a browser holds); list the origins "
+          "that may call the API, e.g. [https://grafana.example.com]");
       continue;
     }
     auto origin = normalize_origin(*v);
     if (!origin) {
-      r.error(item, fmt::format("must be an origin: http:// or https://, a host and an optional port, "
-                                "without a path, e.g. https://grafana.example.com; got \"{}\"",
-                                *v));
+      r.error(item,
+              fmt::format("must be an origin: http:// or https://, a host and an optional port, "
+                          "without a path, e.g. https://grafana.example.com; got \"{}\"",
+                          *v));
     } else if (std::find(out.begin(), out.end(), *origin) != out.end()) {
       r.error(item, fmt::format("\"{}\" is listed twice", *origin));
     } else {

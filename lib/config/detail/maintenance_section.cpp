@@ -35,8 +35,10 @@ std::optional<core::utc_time> parse_instant(reader& r, const entry& f) {
   std::optional<core::utc_time> t;
   if (v->back() == 'Z' && v->find('T') != std::string::npos) t = core::parse_iso(*v);
   if (!t) {
-    r.error(f, fmt::format("must be an ISO-8601 UTC time ending in Z, such as 2026-12-24T00:00:00Z; got \"{}\"",
-                           *v));
+    r.error(
+        f, fmt::format(
+               "must be an ISO-8601 UTC time ending in Z, such as 2026-12-24T00:00:00Z; got \"{}\"",
+               *v));
   }
   return t;
 }
@@ -68,7 +70,8 @@ void window(reader& r, const entry& item, const declared& d, maintenance_setting
       if (!v) continue;
       w.name = *v;
       if (auto [first, inserted] = name_lines.emplace(*v, w.line); !inserted) {
-        r.error(f, fmt::format("name \"{}\" is already used by the window on line {}", *v, first->second));
+        r.error(f, fmt::format("name \"{}\" is already used by the window on line {}", *v,
+                               first->second));
       }
     } else if (f.key == "schedule") {
       schedule_entry = f;
@@ -89,9 +92,10 @@ void window(reader& r, const entry& item, const declared& d, maintenance_setting
         w.timezone = *v;
         w.zone = core::find_zone(*v);
         if (!w.zone) {
-          r.error(f, fmt::format("unknown time zone \"{}\"; use an IANA name such as Europe/Berlin or "
-                                 "America/New_York",
-                                 *v));
+          r.error(f,
+                  fmt::format("unknown time zone \"{}\"; use an IANA name such as Europe/Berlin or "
+                              "America/New_York",
+                              *v));
         }
       }
     } else if (f.key == "start") {
@@ -114,9 +118,12 @@ void window(reader& r, const entry& item, const declared& d, maintenance_setting
   if (duration_entry && !schedule_entry) r.error(*duration_entry, "applies only with a schedule");
   if (schedule_entry) {
     if (start_entry || end_entry) {
-      r.error(start_entry ? *start_entry : *end_entry, "use either schedule (with duration) or start and end, not both");
+      r.error(start_entry ? *start_entry : *end_entry,
+              "use either schedule (with duration) or start and end, not both");
     }
-    if (!duration_entry) r.error(item.mark, join(item.path, "duration"), "is required with a schedule, e.g. duration: 2h");
+    if (!duration_entry)
+      r.error(item.mark, join(item.path, "duration"),
+              "is required with a schedule, e.g. duration: 2h");
     if (!w.zone && !timezone_entry) w.zone = core::find_zone("UTC");
     if (w.schedule && w.zone && !core::next_run_after(*w.schedule, *w.zone, core::utc_time{}))
       r.error(*schedule_entry, fmt::format("\"{}\" never runs", w.schedule->text));
@@ -137,7 +144,8 @@ void window(reader& r, const entry& item, const declared& d, maintenance_setting
 
 void parse_maintenance(reader& r, const entry& e, const std::vector<monitor_settings>& monitors,
                        std::vector<maintenance_settings>& out) {
-  const list_items items = r.list(e, "[{name: Sunday patching, schedule: \"0 3 * * 0\", duration: 2h}]");
+  const list_items items =
+      r.list(e, "[{name: Sunday patching, schedule: \"0 3 * * 0\", duration: 2h}]");
   if (items.size() == 0) return;
   declared d;
   for (const monitor_settings& m : monitors) {
