@@ -1,6 +1,7 @@
 // The configuration schema: which keys exist where, their defaults and limits, and the rules
 // that span several places (unique monitor names, channel references, expected_interval
-// resolution). Parsing YAML into a compact tree is in detail/tree, walking it and reading
+// resolution). The API's settings (api_keys, cors_origins, metrics) are read in
+// detail/api_access and maintenance windows in detail/maintenance_section. Parsing YAML into a compact tree is in detail/tree, walking it and reading
 // typed values in detail/reader, and the fields of each notification channel type are in
 // core/channel_schema (shared with the renderers); this file only says what a valid config is.
 // Loading never stops at the first problem: every error is collected and reported in file
@@ -21,7 +22,9 @@
 #include <system_error>
 #include <variant>
 
+#include "config/detail/api_access.hpp"
 #include "config/detail/kinds.hpp"
+#include "config/detail/maintenance_section.hpp"
 #include "config/detail/reader.hpp"
 #include "core/channel_schema.hpp"
 #include "core/duration.hpp"
@@ -35,10 +38,12 @@ using detail::entry;
 using detail::join;
 using detail::reader;
 
-constexpr std::string_view root_keys[] = {
-    "server", "database", "default_interval", "notify_retry_hours", "notifications", "monitors"};
-constexpr std::string_view server_keys[] = {
-    "host", "port", "base_url", "max_body_bytes", "max_connections", "header_timeout", "idle_timeout"};
+constexpr std::string_view root_keys[] = {"server",        "database", "default_interval", "notify_retry_hours",
+                                          "notifications", "monitors", "api_keys",         "metrics",
+                                          "maintenance"};
+constexpr std::string_view server_keys[] = {"host",          "port",           "base_url",
+                                            "max_body_bytes", "max_connections", "header_timeout",
+                                            "idle_timeout",  "cors_origins"};
 constexpr std::string_view database_keys[] = {
     "path", "retention_days", "max_check_results", "push_history_per_monitor", "busy_timeout", "synchronous"};
 constexpr std::string_view monitor_keys[] = {"name",     "type",   "enabled",       "group",
@@ -89,6 +94,10 @@ class parser {
         if (auto d = r_.duration(f, false)) c_.default_interval = *d;
       } else if (f.key == "notify_retry_hours") {
         if (auto v = r_.integer(f, 1, max_notify_retry_hours)) c_.notify_retry_hours = static_cast<int>(*v);
+      } else if (f.key == "api_keys") {
+        detail::parse_api_keys(r_, f, c_.api_keys);
+      } else if (f.key == "metrics") {
+        detail::parse_metrics(r_, f, c_);
       }
     }
     for (const entry& f : fields) {
@@ -96,6 +105,10 @@ class parser {
     }
     for (const entry& f : fields) {
       if (f.key == "monitors") monitors(f);
+    }
+    // Windows name monitors and groups.
+    for (const entry& f : fields) {
+      if (f.key == "maintenance") detail::parse_maintenance(r_, f, c_.monitors, c_.maintenance);
     }
   }
 
@@ -136,6 +149,8 @@ class parser {
         if (auto v = r_.duration(f, false)) s.header_timeout = *v;
       } else if (f.key == "idle_timeout") {
         if (auto v = r_.duration(f, false)) s.idle_timeout = *v;
+      } else if (f.key == "cors_origins") {
+        detail::parse_cors_origins(r_, f, s.cors_origins);
       }
     }
   }

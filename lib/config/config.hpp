@@ -1,10 +1,12 @@
-// The configuration file: what a user declares (server, database, channels, monitors), loaded
+// The configuration file: what a user declares (server, database, channels, monitors, API keys,
+// maintenance windows), loaded
 // from YAML with every value checked. Loading is all-or-nothing: either a complete `config` or
 // the list of every error, each naming file:line:column and the field's path, e.g.
 //   config.yaml:14:27: monitors[2].config.expected_interval: must be a positive duration, got -5
 // This folder does no other I/O than reading the file and the environment (for ${VAR}).
 #pragma once
 
+#include <array>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -29,6 +31,10 @@ struct server_settings {
   std::size_t max_connections = 10000;
   std::chrono::seconds header_timeout{10};  // to receive a request's header once it has begun
   std::chrono::seconds idle_timeout{60};    // a keep-alive connection with no request is closed
+  // server.cors_origins: browsers on these origins may call the API. Each "scheme://host[:port]",
+  // lowercase, without a trailing '/' or a default port (80 for http, 443 for https), as a
+  // browser's Origin header spells it. Empty: CORS is off.
+  std::vector<std::string> cors_origins;
 };
 
 struct database_settings {
@@ -64,7 +70,37 @@ struct monitor_settings {
   std::chrono::seconds max_runtime{0};        // a started run must finish within; 0 = grace_period
   std::chrono::seconds min_runtime{0};        // a shorter finished run is a failure; 0 = none
   int failures_before_down = 1;
+  bool manual_resume = false;                 // config.manual_resume: a push does not end a pause
   int line = 0;                               // 1-based line of the entry, for messages
+};
+
+enum class api_key_scope { read, write };
+
+// An entry of api_keys:. Only the key's SHA-256 is kept: the key itself (`key:`, hashed when
+// loaded) is never stored, logged or shown; `key_sha256:` gives the hash directly, so the file
+// need not hold the secret. Names are unique, and so are the hashes.
+struct api_key_settings {
+  std::string name;
+  std::array<unsigned char, 32> sha256{};
+  api_key_scope scope = api_key_scope::read;
+  int line = 0;
+};
+
+// An entry of maintenance:. Either recurring (schedule, duration, timezone: each run of the
+// schedule opens the window for `duration` of real time) or one-off ([start, end) in UTC).
+// It covers the monitors named and the monitors of the groups named (both: the union); with
+// neither, every monitor. Every name refers to a declared monitor or group. to_window()
+// (config/maintenance.hpp) turns it into the core rule.
+struct maintenance_settings {
+  std::string name;
+  std::optional<core::cron_schedule> schedule;   // with duration, timezone
+  std::chrono::seconds duration{0};
+  std::string timezone = "UTC";
+  const date::time_zone* zone = nullptr;          // set with schedule
+  std::optional<core::utc_time> start, end;       // a one-off window [start, end)
+  std::vector<std::string> monitors;              // names;
+  std::vector<std::string> groups;                // neither: every monitor
+  int line = 0;
 };
 
 // A named notification channel, checked against its type's fields (core/channel_schema.hpp):
@@ -89,6 +125,9 @@ struct config {
   int notify_retry_hours = 24;  // a failing alert is retried this long, then given up
   std::map<std::string, channel_settings> notifications;
   std::vector<monitor_settings> monitors;  // in file order; names are unique
+  std::vector<api_key_settings> api_keys;          // api_keys:, in file order
+  std::vector<maintenance_settings> maintenance;   // maintenance:, in file order; names are unique
+  bool metrics_public = false;                     // metrics: {public: true}: /metrics needs no key
 
   // base_url if set (without a trailing '/'), else "http://<host>:<port>" with a wildcard
   // host (0.0.0.0, ::, empty) shown as "localhost".

@@ -5,11 +5,13 @@
 #include "load_support.hpp"
 
 #include <catch2/catch.hpp>
+#include <algorithm>
 #include <cstdlib>
 #include <fstream>
 #include <map>
 #include <random>
 #include <set>
+#include <vector>
 
 using namespace std::chrono_literals;
 namespace fs = std::filesystem;
@@ -288,7 +290,7 @@ monitors:
     config: {expected_intervall: 1h}
 )") == "config.yaml:2:3: server.prot: unknown key (did you mean port?)\n"
        "config.yaml:3:3: server.colour: unknown key; expected one of host, port, base_url, max_body_bytes, "
-       "max_connections, header_timeout, idle_timeout\n"
+       "max_connections, header_timeout, idle_timeout, cors_origins\n"
        "config.yaml:4:1: monitor: unknown key (did you mean monitors?)\n"
        "config.yaml:7:5: monitors[0].grace_period: unknown key; expected one of name, type, enabled, group, "
        "interval, config, notifications, alert_on\n"
@@ -854,7 +856,7 @@ TEST_CASE("a push URL is the public base URL, /api/push/, the monitor's id and i
 TEST_CASE("a top level that is not a mapping, or monitors that is not a list, is an error") {
   CHECK(errors("- name: a\n") ==
         "config.yaml:1:1: the top level must be a mapping with keys such as server, database, "
-        "default_interval, notify_retry_hours, notifications, monitors; got a list\n");
+        "default_interval, notify_retry_hours, notifications, monitors, api_keys, metrics, maintenance; got a list\n");
   CHECK(errors(R"(
 monitors:
   name: a
@@ -866,7 +868,7 @@ notifications: [a]
        "config.yaml:4:16: notifications: must be a mapping (key: value lines), got a list\n");
   CHECK(errors("a: 1\n---\nb: 2\n") ==
         "config.yaml:1:1: a: unknown key; expected one of server, database, default_interval, "
-        "notify_retry_hours, notifications, monitors\n"
+        "notify_retry_hours, notifications, monitors, api_keys, metrics, maintenance\n"
         "config.yaml:3:1: only one YAML document is allowed (found another \"---\")\n");
 }
 
@@ -942,7 +944,9 @@ TEST_CASE("a missing or unreadable file is reported as cannot read, with the rea
 }
 
 TEST_CASE("the example conf/config.yaml loads without errors") {
-  const fs::path example = (fs::path(__FILE__).parent_path() / "../../conf/config.yaml").lexically_normal();
+  // Absolute: __FILE__ is relative when ccache's CCACHE_BASEDIR rewrites paths.
+  const fs::path example =
+      fs::absolute(fs::path(__FILE__).parent_path() / "../../conf/config.yaml").lexically_normal();
   const auto r = cfg::load_file(example, env_of({}));
   std::string all;
   for (const auto& e : r.errors) all += e + "\n";
@@ -965,7 +969,8 @@ TEST_CASE("the example conf/config.yaml loads without errors") {
 }
 
 TEST_CASE("the example's commented notification channels are valid once uncommented") {
-  const fs::path example = (fs::path(__FILE__).parent_path() / "../../conf/config.yaml").lexically_normal();
+  const fs::path example =
+      fs::absolute(fs::path(__FILE__).parent_path() / "../../conf/config.yaml").lexically_normal();
   std::ifstream in(example);
   REQUIRE(in);
   // The block from "# notify_retry_hours:" to the first line that is not a comment.
@@ -991,6 +996,41 @@ TEST_CASE("the example's commented notification channels are valid once uncommen
                                        "gotify", "pushover", "pagerduty"});
   CHECK(c.notifications.at("ops-email").fields.at("port") == "587");
   CHECK(c.notifications.at("ops-hook").fields.at("headers") == "Authorization: Bearer secret-HOOK_TOKEN");
+}
+
+TEST_CASE("the example's commented API keys, metrics, CORS and maintenance windows are valid once uncommented") {
+  const fs::path example =
+      fs::absolute(fs::path(__FILE__).parent_path() / "../../conf/config.yaml").lexically_normal();
+  std::ifstream in(example);
+  REQUIRE(in);
+  // The whole file, with each block that starts at one of these commented keys uncommented up
+  // to its first line that is not a comment.
+  const std::vector<std::string> starts{"# api_keys:", "# metrics:", "# maintenance:", "  # cors_origins:"};
+  std::string yaml;
+  bool inside = false;
+  int blocks = 0;
+  for (std::string line; std::getline(in, line);) {
+    if (std::any_of(starts.begin(), starts.end(), [&](const std::string& s) { return line.starts_with(s); })) {
+      inside = true;
+      ++blocks;
+    }
+    const std::size_t hash = line.find_first_not_of(' ');
+    if (inside && (hash == std::string::npos || line[hash] != '#')) inside = false;
+    if (inside) line.erase(hash, line.compare(hash, 2, "# ") == 0 ? 2 : 1);
+    yaml += line + "\n";
+  }
+  CHECK(blocks == 4);
+  const auto c = cfg::load_string(yaml, example, env_of({{"UPTIME_READ_KEY", "an-example-read-key-0123"}}));
+  std::string all;
+  for (const auto& e : c.errors) all += e + "\n";
+  INFO(all);
+  REQUIRE(c.value);
+  CHECK(c.value->api_keys.size() == 2);
+  CHECK(c.value->server.cors_origins == std::vector<std::string>{"https://grafana.example.com"});
+  CHECK_FALSE(c.value->metrics_public);
+  REQUIRE(c.value->maintenance.size() == 2);
+  CHECK(c.value->maintenance[0].monitors == std::vector<std::string>{"Daily Backup Job"});
+  CHECK(c.value->maintenance[1].groups == std::vector<std::string>{"backups"});
 }
 
 TEST_CASE("a monitor entry that is not a mapping is reported once") {

@@ -170,7 +170,7 @@ TEST_CASE("keys that are not text are reported, a missing key as nothing") {
 TEST_CASE("a merge key << is not expanded; it is an unknown key") {
   CHECK(errors("monitors:\n  - name: a\n    config:\n      <<: {grace_period: 1m}\n") ==
         "config.yaml:4:7: monitors[0].config.<<: unknown key; expected one of expected_interval, grace_period, "
-        "require_payload, remind_every, schedule, timezone, max_runtime, min_runtime, failures_before_down\n");
+        "require_payload, remind_every, schedule, timezone, max_runtime, min_runtime, failures_before_down, manual_resume\n");
 }
 
 TEST_CASE("an empty list item is pointed at by its list's position") {

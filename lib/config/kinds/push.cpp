@@ -1,7 +1,7 @@
 // The push kind's `config:` block: when pushes are expected (expected_interval, or a cron
 // schedule in a time zone), how late they may be (grace_period), what a run may take
 // (max_runtime, min_runtime), how many failures make a DOWN, whether a push needs a body, and
-// reminders while DOWN. Also the rules between those keys and the monitor's own `interval`:
+// reminders while DOWN, and whether a push ends a pause (manual_resume). Also the rules between those keys and the monitor's own `interval`:
 // expected_interval falls back to interval, then to default_interval.
 #include <fmt/format.h>
 
@@ -17,7 +17,7 @@ namespace uptime::config::detail {
 namespace {
 constexpr std::string_view push_keys[] = {
     "expected_interval", "grace_period", "require_payload", "remind_every", "schedule",
-    "timezone",          "max_runtime",  "min_runtime",     "failures_before_down"};
+    "timezone",          "max_runtime",  "min_runtime",     "failures_before_down", "manual_resume"};
 }  // namespace
 
 void parse_push_block(reader& r, const entry* block, monitor_settings& m,
@@ -60,6 +60,8 @@ void parse_push_block(reader& r, const entry* block, monitor_settings& m,
         if (auto v = r.duration(cf, false)) m.min_runtime = *v;
       } else if (cf.key == "failures_before_down") {
         if (auto v = r.integer(cf, 1, 1000)) m.failures_before_down = static_cast<int>(*v);
+      } else if (cf.key == "manual_resume") {
+        if (auto v = r.boolean(cf)) m.manual_resume = *v;
       }
     }
   }
