@@ -47,7 +47,7 @@ std::optional<store::monitor_id> action_target(management_context& ctx, const ht
 }  // namespace
 
 void add_monitor_action_routes(http_api::route_table& routes, management_context& ctx) {
-  const http_api::route_options write{.auth = ctx.write_auth, .not_found_message = {}};
+  const http_api::route_options write{.auth = ctx.write_auth, .not_found_message = {}, .cors = true};
   routes.add({http::verb::post}, "/api/v1/monitors/{id}/pause",
              [&ctx](http_api::request& req, const http_api::route_match& match, http_api::respond_fn respond) {
                const auto id = action_target(ctx, req, match, respond);

@@ -93,7 +93,7 @@ std::optional<history_request> read_request(management_context& ctx, const http_
 }  // namespace
 
 void add_monitor_history_routes(http_api::route_table& routes, management_context& ctx) {
-  const http_api::route_options read{.auth = ctx.read_auth, .not_found_message = {}};
+  const http_api::route_options read{.auth = ctx.read_auth, .not_found_message = {}, .cors = true};
   routes.add({http::verb::get}, "/api/v1/monitors/{id}/pushes",
              [&ctx](http_api::request& req, const http_api::route_match& match, http_api::respond_fn respond) {
                const auto r = read_request(ctx, req, match, respond);

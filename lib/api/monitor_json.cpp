@@ -27,7 +27,17 @@ std::string badge_url(std::string_view base_url, std::string_view badge_key, std
 }
 
 monitor_view view_of(const store::monitor_record& r) {
-  return {r.id, r.name, r.group, r.type, r.enabled, &r.state, r.push_count, r.last_message, r.secret_key};
+  monitor_view v;
+  v.id = r.id;
+  v.name = r.name;
+  v.group = r.group;
+  v.type = r.type;
+  v.enabled = r.enabled;
+  v.state = &r.state;
+  v.push_count = r.push_count;
+  v.last_message = r.last_message;
+  v.secret_key = r.secret_key;
+  return v;
 }
 
 json::object monitor_to_json(const monitor_view& m, const monitor_json_options& options) {

@@ -25,7 +25,7 @@ json::object rules_json(const monitors::monitor_entry& m) {
   o["expected_interval_seconds"] = r.expected_interval.count();
   o["grace_period_seconds"] = r.grace_period.count();
   o["schedule"] = r.schedule ? json::value(r.schedule->text) : json::value(nullptr);
-  o["timezone"] = r.zone ? json::value(r.zone->name()) : json::value(nullptr);
+  o["timezone"] = r.zone ? json::value(core::zone_name(*r.zone)) : json::value(nullptr);
   o["max_runtime_seconds"] = r.max_runtime.count();
   o["min_runtime_seconds"] = r.min_runtime.count();
   o["failures_before_down"] = r.failures_before_down;
@@ -126,7 +126,7 @@ http_api::response monitor_not_found() {
 }
 
 void add_monitor_read_routes(http_api::route_table& routes, management_context& ctx) {
-  const http_api::route_options read{.auth = ctx.read_auth, .not_found_message = {}};
+  const http_api::route_options read{.auth = ctx.read_auth, .not_found_message = {}, .cors = true};
   routes.add({http::verb::get}, "/api/v1/monitors",
              [&ctx](http_api::request& req, const http_api::route_match& match, http_api::respond_fn respond) {
                list_monitors(ctx, req, match, std::move(respond));

@@ -13,6 +13,9 @@
 
 namespace uptime::core {
 
+std::string_view zone_name(const date::time_zone& tz) { return tz.name(); }
+
+
 namespace {
 
 using std::chrono::minutes;

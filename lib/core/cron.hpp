@@ -50,6 +50,9 @@ struct cron_schedule {
 // "expected 5 fields (minute hour day month weekday), got 4". The config loader prefixes
 // file:line:col and the setting.
 using cron_parse = std::variant<cron_schedule, std::string>;
+// The zone's IANA name ("Europe/Berlin"), for listings.
+std::string_view zone_name(const date::time_zone& tz);
+
 cron_parse parse_cron(std::string_view expr);
 
 // The first scheduled instant strictly after `after`, with the schedule read as wall-clock

@@ -60,7 +60,12 @@ void operator_actions::rotate_key(monitor_id id, key_done_fn done) {
 bool operator_actions::rotated_recently(monitor_id id, std::string_view key_read) {
   if (rotations_.empty()) return false;
   const auto now = std::chrono::steady_clock::now();
-  std::erase_if(rotations_, [&](const auto& r) { return now - r.second.at > rotation_memory; });
+  for (auto it = rotations_.begin(); it != rotations_.end();) {
+    if (now - it->second.at > rotation_memory)
+      rotations_.erase(it++);  // (the flat map's erase leaves the other iterators valid)
+    else
+      ++it;
+  }
   const auto it = rotations_.find(id);
   return it != rotations_.end() && !util::secrets_equal(it->second.key, key_read);
 }

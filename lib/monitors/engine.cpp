@@ -8,6 +8,7 @@
 
 #include "core/clock_step.hpp"
 #include "core/duration.hpp"
+#include "config/maintenance.hpp"
 
 namespace uptime::monitors {
 

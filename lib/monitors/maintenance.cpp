@@ -36,17 +36,8 @@ std::vector<core::time_span> maintenance::spans(const monitor_entry& m, core::ut
     const auto more = core::occurrences(w, from, to);
     out.insert(out.end(), more.begin(), more.end());
   }
-  if (out.size() < 2) return out;
-  // Several windows: in order, overlaps merged.
-  std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.from < b.from; });
-  std::vector<core::time_span> merged{out.front()};
-  for (std::size_t i = 1; i < out.size(); ++i) {
-    if (out[i].from <= merged.back().to)
-      merged.back().to = std::max(merged.back().to, out[i].to);
-    else
-      merged.push_back(out[i]);
-  }
-  return merged;
+  // Several windows may overlap.
+  return core::merge_spans(std::move(out));
 }
 
 void maintenance::update() {

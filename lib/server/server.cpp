@@ -18,7 +18,9 @@
 #include <utility>
 
 #include "api/api_keys.hpp"
+#include "api/badges.hpp"
 #include "api/health.hpp"
+#include "api/live_badges.hpp"
 #include "api/live_monitors.hpp"
 #include "api/management.hpp"
 #include "api/openapi.hpp"
@@ -167,6 +169,7 @@ class service final : public api::push_receiver, public api::health_probe {
   // The management API (/api/v1), on the monitors as they run. Before the listener starts.
   void add_management_routes() {
     keys_.set(keys_of(cfg_));
+    routes_.set_cors_origins(cfg_.server.cors_origins);
     live_ = std::make_unique<api::live_monitors>(*monitors_);
     live_->set_base_url(cfg_.public_base_url());
     management_ = std::make_unique<api::management_context>(
@@ -175,6 +178,8 @@ class service final : public api::push_receiver, public api::health_probe {
     api::add_monitor_history_routes(routes_, *management_);
     api::add_monitor_action_routes(routes_, *management_);
     api::add_openapi_routes(routes_);
+    badges_ = std::make_unique<api::live_badges>(*live_);
+    api::add_badge_routes(routes_, *badges_);
   }
 
   // ---- start and reload ----------------------------------------------------------------
@@ -259,6 +264,7 @@ class service final : public api::push_receiver, public api::health_probe {
     dispatcher_->set_channels(channels_of(cfg_));
     dispatcher_->set_policy(retry_policy());
     keys_.set(keys_of(cfg_));
+    routes_.set_cors_origins(cfg_.server.cors_origins);
     live_->set_base_url(cfg_.public_base_url());
     store_->set_retention(retention());
     monitors_->set_config(cfg_);
@@ -335,6 +341,7 @@ class service final : public api::push_receiver, public api::health_probe {
   api::api_key_auth write_auth_{keys_, failed_attempts_, /*need_write=*/true};
   std::unique_ptr<api::live_monitors> live_;
   std::unique_ptr<api::management_context> management_;
+  std::unique_ptr<api::live_badges> badges_;
   http_api::route_table routes_;  // before the listener, which routes through it
   std::shared_ptr<http_api::listener> listener_;
   net::signal_set signals_;

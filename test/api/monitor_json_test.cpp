@@ -30,8 +30,9 @@ TEST_CASE("a monitor's JSON has its fields, times in ISO UTC, and no secret unle
   const auto o = api::monitor_to_json(api::view_of(r), {"https://up.example.com", false});
   CHECK(json::serialize(o) ==
         R"({"id":7,"name":"Nightly backup","group":"db","type":"push","enabled":true,)"
-        R"("status":"up","last_push_at":"2025-01-15T02:00:07Z","next_expected_by":"2025-01-16T02:30:08Z",)"
-        R"("last_message":"12 GB","push_count":42})");
+        R"("status":"up","paused":false,"in_maintenance":false,"last_push_at":"2025-01-15T02:00:07Z",)"
+        R"("next_expected_by":"2025-01-16T02:30:08Z","last_message":"12 GB","push_count":42,)"
+        R"("last_duration_seconds":null,"uptime_ratio":{"24h":null,"7d":null,"30d":null},"badge_url":null})");
   CHECK(json::serialize(o).find("s3cr3t") == std::string::npos);
 }
 
