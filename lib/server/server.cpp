@@ -18,6 +18,7 @@
 #include <utility>
 
 #include "api/health.hpp"
+#include "api/metrics.hpp"
 #include "api/push.hpp"
 #include "http/listener.hpp"
 #include "monitors/engine.hpp"
@@ -25,6 +26,7 @@
 #include "notify/dispatcher.hpp"
 #include "notify/transport.hpp"
 #include "server/channels.hpp"
+#include "server/metrics_source.hpp"
 #include "store/store.hpp"
 
 namespace uptime::server {
@@ -69,8 +71,9 @@ class service final : public api::push_receiver, public api::health_probe {
     // connections wait in its backlog until the monitors are loaded.
     try {
       tcp::endpoint at{net::ip::make_address(cfg_.server.host), cfg_.server.port};
-      api::add_push_routes(routes_, *this);
+      api::add_push_routes(routes_, *this, &push_answers_);
       api::add_health_routes(routes_, *this);
+      api::add_metrics_routes(routes_, metrics_, nullptr);  // public until API keys exist
       listener_ = std::make_shared<http_api::listener>(io_, at, listener_settings(), routes_);
       // Port 0 (tests): push URLs must show the port the system chose.
       if (cfg_.server.port == 0) cfg_.server.port = listener_->local_endpoint().port();
@@ -107,6 +110,7 @@ class service final : public api::push_receiver, public api::health_probe {
         monitors_->alerting().delivery_outcomes());
     dispatcher_->set_channels(channels_of(cfg_));
     monitors_->alerting().set_dispatcher(*dispatcher_);
+    metrics_source_.attach(*monitors_, *dispatcher_, *store_);
 
     signals_.async_wait([this](auto ec, int sig) { on_signal(ec, sig); });
     start();
@@ -297,6 +301,9 @@ class service final : public api::push_receiver, public api::health_probe {
   std::unique_ptr<monitors::engine> monitors_;
   std::unique_ptr<notify::curl_transport> transport_;
   std::unique_ptr<notify::dispatcher> dispatcher_;
+  api::push_answer_counts push_answers_;
+  registry_metrics_source metrics_source_{io_, push_answers_};
+  api::metrics_endpoint metrics_{io_, metrics_source_};  // joins its builder before io_ goes
   http_api::route_table routes_;  // before the listener, which routes through it
   std::shared_ptr<http_api::listener> listener_;
   net::signal_set signals_;
