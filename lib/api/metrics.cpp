@@ -1,6 +1,9 @@
 // The Prometheus endpoint: what a scrape shows and where it is built (see metrics.hpp).
 #include "api/metrics.hpp"
 
+#include <pthread.h>
+#include <sched.h>
+
 #include <algorithm>
 #include <array>
 #include <charconv>
@@ -146,7 +149,15 @@ std::string render_metrics(const std::vector<monitor_sample>& monitors, const se
 }
 
 metrics_endpoint::metrics_endpoint(net::io_context& io, metrics_source& source)
-    : io_(io), source_(source) {}
+    : io_(io), source_(source) {
+  // As the store's writer does: SCHED_BATCH (the same share of the CPU, no privilege needed)
+  // lets the io thread finish its turn on a shared core before a build takes it, rather than
+  // being preempted when the build is handed over. Best effort: ordinary scheduling otherwise.
+  net::post(builder_, [] {
+    sched_param none{};
+    pthread_setschedparam(pthread_self(), SCHED_BATCH, &none);
+  });
+}
 
 metrics_endpoint::~metrics_endpoint() {
   builder_.stop();

@@ -49,7 +49,7 @@ void registry_metrics_source::next_slice(std::unique_ptr<gathering> g) {
   for (; g->next < end; ++g->next) {
     const auto* m = engine_->monitors().find(g->ids[g->next]);
     if (!m) continue;  // removed by a reload since the scrape began
-    api::monitor_sample s;
+    auto& s = g->samples.emplace_back();
     s.id = m->id;
     s.name = m->name;
     s.group = m->group;
@@ -57,7 +57,6 @@ void registry_metrics_source::next_slice(std::unique_ptr<gathering> g) {
     if (m->state.last_push_at) s.last_push_seconds = unix_seconds(core::floor_to_second(*m->state.last_push_at));
     if (const auto down_at = m->kind->going_down_at(m->state, m->rules)) s.deadline_seconds = unix_seconds(*down_at);
     s.pushes_total = m->push_count;
-    g->samples.push_back(std::move(s));
   }
   if (g->next < g->ids.size()) {
     // The rest in a later turn: pushes read meanwhile are answered first.

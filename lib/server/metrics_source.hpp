@@ -22,9 +22,11 @@ namespace uptime::server {
 // those parts before the listener starts, and they must outlive it.
 class registry_metrics_source final : public api::metrics_source {
  public:
-  // Monitors sampled per turn of the io thread: a slice takes about a millisecond, so a push
-  // waits at most that long behind a scrape of 100,000 monitors.
-  static constexpr std::size_t slice = 4096;
+  // Monitors sampled per turn of the io thread. Measured at 100,000 monitors on a loaded
+  // 2-core machine: about 0.5 µs a monitor (a lookup, two names copied), so a slice holds a
+  // push up for about a millisecond; a whole scrape's gathering costs the io thread ~50-85 ms
+  // of CPU spread over ~50 turns.
+  static constexpr std::size_t slice = 2048;
 
   registry_metrics_source(net::io_context& io, const api::push_answer_counts& pushes)
       : io_(io), pushes_(pushes) {}
