@@ -18,10 +18,11 @@ std::optional<std::int64_t> parse_id(std::string_view text) {
   return id;
 }
 
-void receive(push_receiver& receiver, http_api::request& req, const http_api::route_match& match,
-             http_api::respond_fn respond) {
+void receive(push_receiver& receiver, push_answer_counts* counts, http_api::request& req,
+             const http_api::route_match& match, http_api::respond_fn respond) {
   const auto id = parse_id(match.params[0]);
   if (!id) {
+    if (counts) counts->add(http::status::not_found);
     respond(http_api::error_response(http::status::not_found, not_found_message));
     return;
   }
@@ -35,19 +36,27 @@ void receive(push_receiver& receiver, http_api::request& req, const http_api::ro
   call.source_address = req.source_address;
   call.user_agent = req.user_agent;
   const bool signal_segment = !call.signal.empty();
-  receiver.receive(std::move(call), push_done(std::move(respond), signal_segment));
+  receiver.receive(std::move(call), push_done(std::move(respond), signal_segment, counts));
 }
 
 }  // namespace
 
-void add_push_routes(http_api::route_table& routes, push_receiver& receiver) {
+std::vector<std::pair<int, std::uint64_t>> push_answer_counts::totals() const {
+  std::vector<std::pair<int, std::uint64_t>> out;
+  for (std::size_t code = 100; code < counts_.size(); ++code)
+    if (counts_[code] > 0 || code == 200 || code == 400 || code == 403 || code == 404 || code == 500)
+      out.emplace_back(static_cast<int>(code), counts_[code]);
+  return out;
+}
+
+void add_push_routes(http_api::route_table& routes, push_receiver& receiver, push_answer_counts* counts) {
   const auto methods = {http::verb::get, http::verb::post, http::verb::head};
   // Anything else under /api/push is a push URL gone wrong, and is told so.
   http_api::route_options options;
   options.not_found_message = not_found_message;
-  const auto handler = [&receiver](http_api::request& req, const http_api::route_match& match,
-                                   http_api::respond_fn respond) {
-    receive(receiver, req, match, std::move(respond));
+  const auto handler = [&receiver, counts](http_api::request& req, const http_api::route_match& match,
+                                           http_api::respond_fn respond) {
+    receive(receiver, counts, req, match, std::move(respond));
   };
   routes.add(methods, "/api/push/{id}/{key}", handler, options);
   routes.add(methods, "/api/push/{id}/{key}/{signal}", handler, options);
@@ -102,7 +111,9 @@ void push_done::operator()(push_result result) {
       return http_api::error_response(http::status::internal_server_error, "Internal server error");
     }
   };
-  respond_(std::visit(answer{signal_segment_}, result));
+  auto res = std::visit(answer{signal_segment_}, result);
+  if (counts_) counts_->add(res.status);
+  respond_(std::move(res));
 }
 
 }  // namespace uptime::api

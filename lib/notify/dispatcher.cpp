@@ -79,6 +79,7 @@ void dispatcher::give_up(const key& k, const std::string& why) {
   auto& head = l.queue.front();
   spdlog::error("Alert {} for monitor {} \"{}\" via {} given up: {}", to_string(head.what.event),
                 head.what.monitor_id, head.what.monitor_name, head.channel, core::log_text(why).view());
+  ++totals_[head.channel].given_up;
   if (report_.gave_up) report_.gave_up(head, now_(), why);
   l.queue.pop_front();
   pump(k);
@@ -96,6 +97,7 @@ void dispatcher::on_result(const key& k, delivery_result r) {
     ++head.attempts;
     spdlog::info("Alert {} for monitor {} \"{}\" delivered via {} (attempt {})", to_string(a.event),
                  a.monitor_id, a.monitor_name, head.channel, head.attempts);
+    ++totals_[head.channel].delivered;
     if (report_.delivered) report_.delivered(head, now);
     l.queue.pop_front();
   } else {
@@ -106,17 +108,22 @@ void dispatcher::on_result(const key& k, delivery_result r) {
         spdlog::error("Alert {} for monitor {} \"{}\" via {} given up after {} attempts: {}",
                       to_string(a.event), a.monitor_id, a.monitor_name, head.channel, head.attempts,
                       core::log_text(r.error).view());  // (it may quote what the receiver sent)
+        ++totals_[head.channel].given_up;
         if (report_.gave_up) report_.gave_up(head, now, r.error);
         l.queue.pop_front();
-      } else if (report_.failed) {
-        head.next_attempt_at = now;
-        report_.failed(head, r.error);
+      } else {
+        ++totals_[head.channel].failed;
+        if (report_.failed) {
+          head.next_attempt_at = now;
+          report_.failed(head, r.error);
+        }
       }
     } else {
       head.next_attempt_at = *retry_at;
       spdlog::warn("Alert {} for monitor {} \"{}\" via {} failed (attempt {}): {}; next try at {}",
                    to_string(a.event), a.monitor_id, a.monitor_name, head.channel, head.attempts,
                    core::log_text(r.error).view(), core::format_iso(*retry_at));
+      ++totals_[head.channel].failed;
       if (report_.failed) report_.failed(head, r.error);
     }
   }

@@ -53,7 +53,18 @@ class dispatcher {
   // Stops starting new attempts (shutdown); what is pending stays in the outbox.
   void stop();
 
+  // Alerts queued, being sent or waiting for a retry (uptime_alerts_pending).
   std::size_t pending() const;
+
+  // Delivery attempts that ended each way, per channel name, since the start (for /metrics).
+  // A failed attempt that is retried counts as failed; one after which the alert is given up
+  // (the retry window closed, the channel is gone, its settings cannot render) as given_up.
+  struct delivery_totals {
+    std::uint64_t delivered = 0;
+    std::uint64_t failed = 0;
+    std::uint64_t given_up = 0;
+  };
+  const std::map<std::string, delivery_totals, std::less<>>& totals() const { return totals_; }
 
  private:
   using key = std::pair<std::int64_t, std::string>;  // (monitor id, channel)
@@ -76,6 +87,7 @@ class dispatcher {
   outcomes report_;
   std::map<std::string, channel> channels_;
   std::map<key, std::unique_ptr<lane>> lanes_;
+  std::map<std::string, delivery_totals, std::less<>> totals_;  // by channel
   bool stopped_ = false;
 };
 

@@ -24,6 +24,7 @@
 #include "api/live_monitors.hpp"
 #include "api/management.hpp"
 #include "api/openapi.hpp"
+#include "api/metrics.hpp"
 #include "api/push.hpp"
 #include "http/listener.hpp"
 #include "monitors/engine.hpp"
@@ -31,6 +32,7 @@
 #include "notify/dispatcher.hpp"
 #include "notify/transport.hpp"
 #include "server/channels.hpp"
+#include "server/metrics_source.hpp"
 #include "store/store.hpp"
 
 namespace uptime::server {
@@ -71,6 +73,22 @@ std::vector<store::monitor_declaration> declare_all(const config::config& cfg) {
 }
 
 
+// /metrics: a read key, or nobody's when the config says `metrics: {public: true}` (which a
+// reload may change).
+class metrics_authenticator final : public http_api::authenticator {
+ public:
+  explicit metrics_authenticator(http_api::authenticator& key_check) : key_check_(key_check) {}
+  void set_public(bool open) { public_ = open; }
+  std::variant<http_api::identity, http_api::response> authenticate(const http_api::request& req) override {
+    if (public_) return http_api::identity{"public", "read"};
+    return key_check_.authenticate(req);
+  }
+
+ private:
+  http_api::authenticator& key_check_;
+  bool public_ = false;
+};
+
 class service final : public api::push_receiver, public api::health_probe {
  public:
   service(config::config cfg, const monitors::clock& wall)
@@ -82,8 +100,9 @@ class service final : public api::push_receiver, public api::health_probe {
     // connections wait in its backlog until the monitors are loaded.
     try {
       tcp::endpoint at{net::ip::make_address(cfg_.server.host), cfg_.server.port};
-      api::add_push_routes(routes_, *this);
+      api::add_push_routes(routes_, *this, &push_answers_);
       api::add_health_routes(routes_, *this);
+      api::add_metrics_routes(routes_, metrics_, &metrics_auth_);
       listener_ = std::make_shared<http_api::listener>(io_, at, listener_settings(), routes_);
       // Port 0 (tests): push URLs must show the port the system chose.
       if (cfg_.server.port == 0) cfg_.server.port = listener_->local_endpoint().port();
@@ -121,6 +140,7 @@ class service final : public api::push_receiver, public api::health_probe {
     dispatcher_->set_channels(channels_of(cfg_));
     monitors_->alerting().set_dispatcher(*dispatcher_);
     add_management_routes();
+    metrics_source_.attach(*monitors_, *dispatcher_, *store_);
 
     signals_.async_wait([this](auto ec, int sig) { on_signal(ec, sig); });
     start();
@@ -169,6 +189,7 @@ class service final : public api::push_receiver, public api::health_probe {
   // The management API (/api/v1), on the monitors as they run. Before the listener starts.
   void add_management_routes() {
     keys_.set(keys_of(cfg_));
+    metrics_auth_.set_public(cfg_.metrics_public);
     routes_.set_cors_origins(cfg_.server.cors_origins);
     live_ = std::make_unique<api::live_monitors>(*monitors_);
     live_->set_base_url(cfg_.public_base_url());
@@ -264,6 +285,7 @@ class service final : public api::push_receiver, public api::health_probe {
     dispatcher_->set_channels(channels_of(cfg_));
     dispatcher_->set_policy(retry_policy());
     keys_.set(keys_of(cfg_));
+    metrics_auth_.set_public(cfg_.metrics_public);
     routes_.set_cors_origins(cfg_.server.cors_origins);
     live_->set_base_url(cfg_.public_base_url());
     store_->set_retention(retention());
@@ -339,9 +361,13 @@ class service final : public api::push_receiver, public api::health_probe {
   api::failed_attempts failed_attempts_;
   api::api_key_auth read_auth_{keys_, failed_attempts_, /*need_write=*/false};
   api::api_key_auth write_auth_{keys_, failed_attempts_, /*need_write=*/true};
+  metrics_authenticator metrics_auth_{read_auth_};
   std::unique_ptr<api::live_monitors> live_;
   std::unique_ptr<api::management_context> management_;
   std::unique_ptr<api::live_badges> badges_;
+  api::push_answer_counts push_answers_;
+  registry_metrics_source metrics_source_{io_, push_answers_};
+  api::metrics_endpoint metrics_{io_, metrics_source_};  // joins its builder before io_ goes
   http_api::route_table routes_;  // before the listener, which routes through it
   std::shared_ptr<http_api::listener> listener_;
   net::signal_set signals_;

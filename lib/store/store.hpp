@@ -41,6 +41,7 @@
 #include "core/monitor.hpp"
 #include "core/time.hpp"
 #include "net.hpp"
+#include "util/histogram.hpp"
 #include "util/move_only_function.hpp"
 
 namespace uptime::store {
@@ -273,11 +274,19 @@ class store {
   virtual std::size_t backlog() const = 0;
   // Monitors whose state changes the database has refused so far (0 but during an outage).
   virtual std::size_t unwritten_monitors() const = 0;
+  // How long each write transaction took, start to commit (for /metrics). Any thread. A store
+  // that does not time its transactions keeps the default: always empty.
+  virtual const util::histogram& commit_seconds() const;
 
   // Commits everything queued (one last attempt at what was refused), then stops. Io thread,
   // or once nothing runs it any more. Idempotent.
   virtual void stop() = 0;
 };
+
+inline const util::histogram& store::commit_seconds() const {
+  static const util::histogram none{std::vector<double>{}};
+  return none;
+}
 
 // Events the store raises, on the io thread.
 struct store_events {

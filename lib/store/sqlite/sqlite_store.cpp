@@ -160,6 +160,9 @@ class sqlite_store final : public store {
   void set_retention(const retention& r) override { settings_.keep = r; }
   bool failing() const override { return writer_ && writer_->failing(); }
   std::size_t backlog() const override { return writer_ ? writer_->background_backlog() : 0; }
+  const util::histogram& commit_seconds() const override {
+    return writer_ ? writer_->commit_seconds() : store::commit_seconds();
+  }
   std::size_t unwritten_monitors() const override {
     return unwritten_.monitors() + (retry_in_flight_ ? 1 : 0);
   }

@@ -202,6 +202,7 @@ void writer::run() {
           batch[applied].w->apply(*conn_);
         }
         tx.commit();
+        commit_seconds_.observe(std::chrono::duration<double>(clock::now() - started).count());
         if (applied < batch.size()) {
           std::lock_guard lock(mutex_);
           background_.insert(background_.begin(), std::make_move_iterator(batch.begin() + static_cast<long>(applied)),

@@ -37,6 +37,7 @@
 #include "net.hpp"
 #include "store/sqlite/schema.hpp"
 #include "store/sqlite/connection.hpp"
+#include "util/histogram.hpp"
 #include "util/move_only_function.hpp"
 
 namespace uptime::store {
@@ -116,6 +117,9 @@ class writer {
   void stop();
 
   stats counters() const;
+  // How long each committed transaction took, from its BEGIN to its COMMIT: the jobs' work and
+  // the disk's sync, which is what a push waits for. Any thread.
+  const util::histogram& commit_seconds() const { return commit_seconds_; }
   // True from a failed transaction to the next one that commits: the database is out (a full
   // disk, a lock held elsewhere, a read-only file). Producers of optional work (write-behind
   // rounds, pruning) hold back meanwhile. The writer logs one line when an outage starts and
@@ -174,6 +178,9 @@ class writer {
   std::atomic<bool> interactive_waiting_{false};
 
   std::atomic<bool> failing_{false};  // written by the writer thread only
+  // Observed by the writer thread only, read by any. From half a millisecond (a group commit
+  // without sync) to seconds (a disk that stalls).
+  util::histogram commit_seconds_{0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5};
 
   // Writer-thread only
   std::int64_t data_version_ = 0;
