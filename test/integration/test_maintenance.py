@@ -4,6 +4,7 @@ once; recovered inside the window, nothing is alerted. The API says in_maintenan
 
 import os
 import sys
+import threading
 import time
 import unittest
 
@@ -50,6 +51,12 @@ class MaintenanceTest(ServerTestCase):
         self.assertEqual(sink.requests("/hook"), [])
         s.push("Recovers")  # recovers inside the window: nothing to say
         self.assertEqual(s.status_of("Recovers"), "up")
+        # and stays UP from then on (its job keeps running)
+        stop = threading.Event()
+        keeper = threading.Thread(target=lambda: [s.push("Recovers") for _ in iter(lambda: stop.wait(0.5), True)])
+        keeper.start()
+        self.addCleanup(keeper.join)
+        self.addCleanup(stop.set)
 
         # At the window's end the DOWN still DOWN is alerted, once.
         got = sink.wait_for(1, "/hook", timeout=window_end - time.time() + 5)

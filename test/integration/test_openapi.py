@@ -71,8 +71,8 @@ class OpenApiTest(ServerTestCase):
         self.check("head", push, f"/api/push/{mid}/{key}", want=200)
         self.check("get", push, f"/api/push/{mid}/wrong", want=403)
         self.check("get", push, f"/api/push/999999/{key}", want=404)
-        self.check("get", signal, f"/api/push/{mid}/{key}/start?rid=1", want=200)
-        self.check("post", signal, f"/api/push/{mid}/{key}/0?rid=1", want=200)
+        self.check("get", signal, f"/api/push/{mid}/{key}/start?rid=2f1c4a9e-8d1b-4c1e-9a7e-3b5d2c7e9f10", want=200)
+        self.check("post", signal, f"/api/push/{mid}/{key}/0?rid=2f1c4a9e-8d1b-4c1e-9a7e-3b5d2c7e9f10", want=200)
         self.check("head", signal, f"/api/push/{mid}/{key}/log", want=200)
 
         self.check("get", "/api/v1/monitors", "/api/v1/monitors", READ_KEY, want=200)
