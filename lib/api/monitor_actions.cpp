@@ -48,24 +48,19 @@ std::optional<store::monitor_id> action_target(management_context& ctx, const ht
 
 void add_monitor_action_routes(http_api::route_table& routes, management_context& ctx) {
   const http_api::route_options write{.auth = ctx.write_auth, .not_found_message = {}, .cors = true};
-  routes.add({http::verb::post}, "/api/v1/monitors/{id}/pause",
-             [&ctx](http_api::request& req, const http_api::route_match& match, http_api::respond_fn respond) {
-               const auto id = action_target(ctx, req, match, respond);
-               if (!id) return;
-               ctx.live.engine().actions().pause(*id, [&ctx, id = *id, respond = std::move(respond)](action_result r) mutable {
-                 respond(answer(ctx, id, r));
-               });
-             },
-             write);
-  routes.add({http::verb::post}, "/api/v1/monitors/{id}/resume",
-             [&ctx](http_api::request& req, const http_api::route_match& match, http_api::respond_fn respond) {
-               const auto id = action_target(ctx, req, match, respond);
-               if (!id) return;
-               ctx.live.engine().actions().resume(*id, [&ctx, id = *id, respond = std::move(respond)](action_result r) mutable {
-                 respond(answer(ctx, id, r));
-               });
-             },
-             write);
+  // Pause and resume answer alike: the monitor as it is once the change is written.
+  using status_action = void (monitors::operator_actions::*)(store::monitor_id, monitors::operator_actions::done_fn);
+  const auto status_route = [&ctx](status_action what) {
+    return [&ctx, what](http_api::request& req, const http_api::route_match& match, http_api::respond_fn respond) {
+      const auto id = action_target(ctx, req, match, respond);
+      if (!id) return;
+      (ctx.live.engine().actions().*what)(*id, [&ctx, id = *id, respond = std::move(respond)](action_result r) mutable {
+        respond(answer(ctx, id, r));
+      });
+    };
+  };
+  routes.add({http::verb::post}, "/api/v1/monitors/{id}/pause", status_route(&monitors::operator_actions::pause), write);
+  routes.add({http::verb::post}, "/api/v1/monitors/{id}/resume", status_route(&monitors::operator_actions::resume), write);
   routes.add({http::verb::post}, "/api/v1/monitors/{id}/rotate-key",
              [&ctx](http_api::request& req, const http_api::route_match& match, http_api::respond_fn respond) {
                const auto id = action_target(ctx, req, match, respond);

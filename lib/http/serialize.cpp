@@ -5,7 +5,7 @@
 
 namespace uptime::http_api {
 
-void serialize(const response& res, std::string& out) {
+void serialize(const response& res, std::string& out, bool with_body) {
   out += res.version == 10 ? "HTTP/1.0 " : "HTTP/1.1 ";
   char number[20];
   std::to_chars(number, number + 3, static_cast<unsigned>(res.status));
@@ -41,7 +41,7 @@ void serialize(const response& res, std::string& out) {
   else if (res.version != 10 && !res.keep_alive)
     out += "\r\nConnection: close";
   out += "\r\n\r\n";
-  if (!res.head) out += body;
+  if (!res.head && with_body) out += body;
 }
 
 }  // namespace uptime::http_api

@@ -230,11 +230,13 @@ class ActionsTest(ApiTestCase):
         self.assertGreater(deadline, time.time() + 0.5)  # counted from the resume
         self.assertJsonError(self.post(f"/api/v1/monitors/{mid}/resume"), 409, "Monitor is not paused")
 
-    def test_pause_survives_a_restart(self):
+    def test_pause_survives_a_reload_and_a_restart(self):
         s = self.server
         mid = s.monitor_id("Backup")
         s.push("Backup")
         self.ok(self.post(f"/api/v1/monitors/{mid}/pause"))
+        s.reload()
+        self.assertEqual(self.ok(self.get(f"/api/v1/monitors/{mid}"))["status"], "paused")
         s.restart()
         time.sleep(3)
         self.assertEqual(self.ok(self.get(f"/api/v1/monitors/{mid}"))["status"], "paused")

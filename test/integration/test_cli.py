@@ -126,9 +126,10 @@ class CliTest(ConfigFilesTestCase):
         doc = json.loads(r.stdout)
         by_name = {m["name"]: m for m in doc["monitors"]}
         nb, hs = by_name["Nightly backup"], by_name["Hourly sync"]
-        self.assertEqual(set(nb), {"id", "name", "group", "type", "enabled", "status",
-                                   "last_push_at", "next_expected_by", "last_message",
-                                   "push_count", "push_url"})
+        self.assertEqual(set(nb), {"id", "name", "group", "type", "enabled", "status", "paused",
+                                   "in_maintenance", "last_push_at", "next_expected_by",
+                                   "last_message", "push_count", "last_duration_seconds",
+                                   "uptime_ratio", "badge_url", "push_url"})
         self.assertEqual((nb["id"], nb["group"], nb["type"], nb["status"], nb["push_count"]),
                          (s.monitor_id("Nightly backup"), "backups", "push", "up", 1))
         self.assertEqual(nb["last_push_at"], body["received_at"])
