@@ -13,7 +13,7 @@
 namespace uptime::monitors {
 
 engine::engine(net::io_context& io, store::store& db, const clock& source)
-    : wall_(source), registry_(io, db), alerts_(db, wall_), deadlines_(io, registry_, wall_, alerts_, db),
+    : db_(db), wall_(source), registry_(io, db), alerts_(db, wall_), deadlines_(io, registry_, wall_, alerts_, db),
       push_(registry_, deadlines_, alerts_, wall_, db), write_behind_(io, registry_, push_, db),
       periodic_(io, registry_, deadlines_, wall_, db), maintenance_(io, registry_, alerts_, wall_, db),
       actions_(registry_, deadlines_, wall_, db) {
@@ -57,12 +57,19 @@ void engine::start(store::start_state& started) {
     deadlines_.arm(m);
   }
   spdlog::info("{} push monitors active", registry_.size());
-  registry_.history().load(started.recent_changes);
-  std::vector<store::monitor_change>().swap(started.recent_changes);
   badge_secret_ = started.badge_secret;
   maintenance_.set_windows(std::move(windows_));
   periodic_.start();
   write_behind_.start();
+}
+
+void engine::load_history() {
+  db_.changes_since(wall_.now() - status_history::kept, [this](std::optional<std::vector<store::monitor_change>> changes) {
+    if (changes)
+      registry_.history().load(*changes);
+    else
+      spdlog::warn("Could not read the status history: uptime ratios count only changes from now on");
+  });
 }
 
 void engine::reload(const std::deque<store::monitor_record>& records) {

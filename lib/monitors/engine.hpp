@@ -39,6 +39,8 @@ class engine {
   // Start: every declared monitor from the store, its deadline moved later by the time the
   // server was not running, armed; then the periodic work and the write-behind.
   void start(store::start_state& started);
+  // Reads the recent status changes (uptime ratios) in the background: once listening.
+  void load_history();
   // Reload: monitors added, re-timed, removed as the store's records now say.
   void reload(const std::deque<store::monitor_record>& records);
   // Another process changed keys in the database.
@@ -67,6 +69,7 @@ class engine {
   const config::monitor_settings* find_settings(const std::string& name) const;
   void log_initialized(const monitor_entry& m) const;
 
+  store::store& db_;
   wall_clock wall_;
   registry registry_;
   alerts alerts_;

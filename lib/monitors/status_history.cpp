@@ -2,14 +2,23 @@
 #include "monitors/status_history.hpp"
 
 #include <algorithm>
+#include <utility>
 
 #include "core/uptime.hpp"
 
 namespace uptime::monitors {
 
 void status_history::load(const std::vector<store::monitor_change>& changes) {
-  changes_.clear();
+  // What was recorded while the read ran is newer: kept after what was read, without the
+  // changes the read saw too.
+  auto recorded = std::exchange(changes_, {});
   for (const auto& c : changes) changes_[c.id].push_back({c.at, c.from, c.to});
+  for (auto& [id, later] : recorded) {
+    auto& list = changes_[id];
+    const auto last_read = list.empty() ? core::utc_time::min() : list.back().at;
+    for (const auto& c : later)
+      if (c.at > last_read) list.push_back(c);
+  }
 }
 
 void status_history::record(store::monitor_id id, const core::transition& t) {

@@ -22,6 +22,7 @@ class status_history {
   // The longest window asked about; older changes are dropped as new ones come.
   static constexpr std::chrono::days kept{30};
 
+  // The changes read from the store (oldest first), under those recorded since the read began.
   void load(const std::vector<store::monitor_change>& changes);
   void record(store::monitor_id id, const core::transition& t);
   void forget(store::monitor_id id) { changes_.erase(id); }

@@ -207,9 +207,7 @@ class service final : public api::push_receiver, public api::health_probe {
 
   // Give every declared monitor its id and secret, load the monitors, then serve.
   void start() {
-    const auto now = monitors_->wall().now();
-    store_->start(declare_all(cfg_), now, now - monitors::status_history::kept,
-                  [this](std::optional<store::start_state> started) {
+    store_->start(declare_all(cfg_), monitors_->wall().now(), [this](std::optional<store::start_state> started) {
       if (!started) {
         spdlog::critical("Cannot read or write the monitors in the database; stopping");
         exit_code_ = 1;
@@ -224,6 +222,7 @@ class service final : public api::push_receiver, public api::health_probe {
       for (const auto& row : started->undelivered) monitors_->alerting().dispatch(row);
       forget_declarations();
       listener_->start();
+      monitors_->load_history();
       // Loading the config and the database freed a lot (the config tree, the sync); glibc
       // keeps freed memory unless asked, and a long-running service should not hold it.
       // Posted: the start state this handler was given is freed only when it returns.

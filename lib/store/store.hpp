@@ -205,13 +205,12 @@ struct monitor_change {
 };
 
 // What a start needs: every declared monitor with its id, secret and stored state, when the
-// server was last alive, the alerts not yet delivered, every monitor's status changes since
-// `recent_since` (for uptime ratios), and the secret badge keys are derived from.
+// server was last alive, the alerts not yet delivered, and the secret badge keys are derived
+// from.
 struct start_state {
   std::deque<monitor_record> monitors;  // freed one by one as the registry takes them over
   std::optional<core::utc_time> last_alive;
   std::vector<outbox_row> undelivered;
-  std::vector<monitor_change> recent_changes;  // in time order
   std::string badge_secret;
 };
 
@@ -247,7 +246,7 @@ class store {
   // and a secret, saves the declared fields and rules, disables every monitor no longer
   // declared. start() also reads what a start needs; sync() (a reload) returns the monitors.
   virtual void start(std::vector<monitor_declaration> declared, core::utc_time now,
-                     core::utc_time recent_since, read_fn<start_state> done) = 0;
+                     read_fn<start_state> done) = 0;
   virtual void sync(std::vector<monitor_declaration> declared, core::utc_time now,
                     read_fn<std::deque<monitor_record>> done) = 0;
 
@@ -260,6 +259,9 @@ class store {
   // A monitor's newest status changes (at most `limit`), newest first.
   virtual void state_changes(monitor_id id, std::size_t limit,
                              read_fn<std::vector<change_record>> done) = 0;
+  // Every monitor's status changes at or after `since`, oldest first (uptime ratios; read
+  // once the server is listening, so a start does not wait for it).
+  virtual void changes_since(core::utc_time since, read_fn<std::vector<monitor_change>> done) = 0;
   // A monitor's newest alerts and what became of them (at most `limit`), newest first.
   virtual void deliveries(monitor_id id, std::size_t limit, read_fn<std::vector<outbox_row>> done) = 0;
 

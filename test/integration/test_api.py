@@ -239,7 +239,10 @@ class ActionsTest(ApiTestCase):
         self.assertEqual(self.ok(self.get(f"/api/v1/monitors/{mid}"))["status"], "paused")
         s.restart()
         time.sleep(3)
-        self.assertEqual(self.ok(self.get(f"/api/v1/monitors/{mid}"))["status"], "paused")
+        m = self.ok(self.get(f"/api/v1/monitors/{mid}"))
+        self.assertEqual(m["status"], "paused")
+        # the uptime before the pause is read back from the recorded changes
+        self.assertEqual(m["uptime_ratio"]["24h"], 1)
         m = self.ok(self.post(f"/api/v1/monitors/{mid}/resume"))
         self.assertEqual(m["status"], "up")
 

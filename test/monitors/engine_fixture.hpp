@@ -56,7 +56,7 @@ struct engine_fixture {
     d.rules.expected_interval = 60s;
     d.rules.grace_period = 10s;
     std::optional<store::start_state> started;
-    db->start({d}, clock.now(), clock.now() - std::chrono::days(30), [&](std::optional<store::start_state> st) { started = std::move(st); });
+    db->start({d}, clock.now(), [&](std::optional<store::start_state> st) { started = std::move(st); });
     run_until(io, [&] { return started.has_value(); });
     REQUIRE(started);
     engine->start(*started);

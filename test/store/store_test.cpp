@@ -48,7 +48,7 @@ struct open_fixture {
     };
     db = store::open_store(s, io.get_executor(), std::move(e));
     bool started = false;
-    db->start({declared("backup"), declared("report")}, at("2025-01-01T00:00:00Z"), at("2024-12-01T00:00:00Z"),
+    db->start({declared("backup"), declared("report")}, at("2025-01-01T00:00:00Z"),
               [&](std::optional<store::start_state> st) {
                 REQUIRE(st);
                 for (auto& m : st->monitors) monitors.push_back(std::move(m));

@@ -104,15 +104,14 @@ class sqlite_store final : public store {
   }
 
   void start(std::vector<monitor_declaration> declared, core::utc_time now,
-             core::utc_time recent_since, read_fn<start_state> done) override {
+             read_fn<start_state> done) override {
     if (!writer_) return done(std::nullopt);
     auto result = std::make_shared<start_state>();
     writer_->submit(
-        [result, declared = std::move(declared), now, recent_since](connection& c) {
+        [result, declared = std::move(declared), now](connection& c) {
           result->last_alive = last_alive(c);
           result->monitors = sync_monitors(c, declared, now);
           result->undelivered = pending_alerts(c);
-          result->recent_changes = read_changes_since(c, recent_since);
           result->badge_secret = read_badge_secret(c);
         },
         [this, result, done = std::move(done)](bool ok) mutable {
@@ -151,6 +150,10 @@ class sqlite_store final : public store {
                      read_fn<std::vector<change_record>> done) override {
     read(std::move(done), [id, limit](connection& c) { return read_state_changes(c, id, limit); });
   }
+  void changes_since(core::utc_time since, read_fn<std::vector<monitor_change>> done) override {
+    read(std::move(done), [since](connection& c) { return read_changes_since(c, since); });
+  }
+
   void deliveries(monitor_id id, std::size_t limit, read_fn<std::vector<outbox_row>> done) override {
     read(std::move(done), [id, limit](connection& c) { return read_deliveries(c, id, limit); });
   }
