@@ -234,6 +234,7 @@ class ActionsTest(ApiTestCase):
         s = self.server
         mid = s.monitor_id("Backup")
         s.push("Backup")
+        time.sleep(1.1)  # UP for a whole second: the database keeps changes to the second
         self.ok(self.post(f"/api/v1/monitors/{mid}/pause"))
         s.reload()
         self.assertEqual(self.ok(self.get(f"/api/v1/monitors/{mid}"))["status"], "paused")
